@@ -1,0 +1,41 @@
+"""Groupement: local SMEs answering public tenders together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    from app import config, db, errors, schema, security
+    from app.accounts import passwords
+    from app.accounts.mail import LogMailer
+    from app.accounts.views import bp as accounts_bp
+    from app.formatting import date_fr, number_fr
+    from app.main.views import bp as main_bp
+    from app.permissions import may
+    from app.reference.cli import init_app as init_reference_cli
+
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
+                instance_path=str(ROOT / "instance"))
+    config.configure(app, dict(overrides or {}))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    db.init_app(app)
+    schema.init_app(app)
+    security.init_app(app)
+    passwords.init_app(app)
+    errors.init_app(app)
+    app.extensions["mailer"] = LogMailer()
+    app.add_template_global(may)
+    app.add_template_filter(date_fr)
+    app.add_template_filter(number_fr)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    init_reference_cli(app)
+    return app

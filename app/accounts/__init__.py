@@ -1,0 +1,1 @@
+"""Accounts: users, organisations, memberships and invitations."""

@@ -1,0 +1,52 @@
+"""Configuration defaults; every key can be overridden by a ``GROUPEMENT_*`` environment variable."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+DEV_SECRET_KEY = "dev-only-secret-key-never-in-production"  # noqa: S105  (the refused placeholder)
+
+
+class DefaultConfig:
+    SECRET_KEY = DEV_SECRET_KEY
+    DATABASE_URL = "sqlite:///instance/groupement.db"
+    # Session cookie: not readable by scripts, not sent cross-site, HTTPS only unless told otherwise.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    # Form messages come from WTForms' own French catalogue, not from Flask-Babel.
+    WTF_I18N_ENABLED = False
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Login flood protection (Flask-Limiter). Use redis://… when several processes serve the app.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    # argon2id cost (RFC 9106 second recommended option: 64 MiB, 3 passes).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+    INVITATION_VALID_DAYS = 7
+
+
+class InsecureConfigError(RuntimeError):
+    """The application was asked to run in production with development settings."""
+
+
+def configure(app: Flask, overrides: dict | None) -> None:
+    app.config.from_object(DefaultConfig)
+    app.config.from_prefixed_env("GROUPEMENT")
+    app.config.update(overrides or {})
+    _refuse_development_secret(app)
+
+
+def _refuse_development_secret(app: Flask) -> None:
+    if app.debug or app.testing:
+        return
+    if app.config["SECRET_KEY"] == DEV_SECRET_KEY or not app.config["SECRET_KEY"]:
+        raise InsecureConfigError(
+            "GROUPEMENT_SECRET_KEY must be set to a private random value outside debug and testing."
+        )

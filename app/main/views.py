@@ -1,0 +1,73 @@
+"""Home page, dashboard, the section pages of the navigation, and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from app import schema
+from app.accounts.models import Organisation, OrganisationKind
+from app.db import get_session
+from app.permissions import authorize, may
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home() -> str:
+    authorize("view_home")
+    return render_template("main/home.html")
+
+
+@bp.get("/tableau-de-bord")
+def dashboard() -> str:
+    authorize("view_dashboard")
+    statistics = None
+    if may(current_user, "view_statistics"):
+        rows = get_session().execute(
+            select(Organisation.kind, func.count(Organisation.id)).group_by(Organisation.kind)
+        )
+        counts = dict(rows.tuples().all())
+        statistics = [(kind.label, counts.get(kind, 0)) for kind in OrganisationKind]
+    return render_template("main/dashboard.html", statistics=statistics)
+
+
+@bp.get("/appels-d-offres")
+def tenders() -> str:
+    authorize("browse_directory")
+    return render_template("main/tenders.html")
+
+
+@bp.get("/entreprises")
+def companies() -> str:
+    authorize("browse_directory")
+    companies = get_session().scalars(
+        select(Organisation)
+        .where(Organisation.kind.in_([OrganisationKind.SME, OrganisationKind.LARGE_GROUP]))
+        .order_by(Organisation.name)
+    ).all()
+    return render_template("main/companies.html", companies=companies)
+
+
+@bp.get("/groupements")
+def groupements() -> str:
+    authorize("browse_directory")
+    return render_template("main/groupements.html")
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    """Database connectivity and migration state, for monitors."""
+    head = schema.head_revision()
+    try:
+        with current_app.extensions["db_engine"].connect() as connection:
+            current = schema.current_revision(connection)
+    except SQLAlchemyError:
+        return jsonify(status="error", database="unreachable", migration={"head": head}), 503
+    up_to_date = current == head
+    body = {"status": "ok" if up_to_date else "degraded", "database": "ok",
+            "migration": {"current": current, "head": head, "up_to_date": up_to_date}}
+    return jsonify(body), 200 if up_to_date else 503

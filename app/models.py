@@ -1,0 +1,6 @@
+"""Every mapped class, imported in one place so that Alembic and the tests see the whole schema."""
+
+from app.accounts.models import Invitation, Membership, Organisation, User
+from app.reference.models import Commune, CpvCode, NutsRegion
+
+__all__ = ["Commune", "CpvCode", "Invitation", "Membership", "NutsRegion", "Organisation", "User"]

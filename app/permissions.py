@@ -1,0 +1,65 @@
+"""The one place that says who may do what. Every view asks ``authorize(action, obj)``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+
+from app.accounts.models import Organisation, OrganisationKind, Role
+from app.security import login_manager
+
+Rule = Callable[[Any, Any], bool]
+
+
+def _signed_in(user, _obj) -> bool:
+    return bool(user.is_authenticated)
+
+
+def _member_of(user, organisation: Organisation) -> bool:
+    return _signed_in(user, None) and user.membership_in(organisation.id) is not None
+
+
+def _admin_of(user, organisation: Organisation) -> bool:
+    membership = user.membership_in(organisation.id) if _signed_in(user, None) else None
+    return membership is not None and membership.role is Role.ADMIN
+
+
+def _operator(user, _obj) -> bool:
+    return _signed_in(user, None) and any(
+        m.organisation.kind is OrganisationKind.OPERATOR for m in user.memberships
+    )
+
+
+def _anyone(_user, _obj) -> bool:
+    return True
+
+
+RULES: dict[str, Rule] = {
+    "view_home": _anyone,
+    "view_dashboard": _signed_in,
+    "browse_directory": _signed_in,  # tenders, companies and groupements lists
+    "view_organisation": lambda u, org: _member_of(u, org) or _operator(u, org),
+    "manage_members": _admin_of,
+    "view_statistics": _operator,
+}
+
+
+def may(user, action: str, obj: Any = None) -> bool:
+    """Whether ``user`` (possibly anonymous) may perform ``action`` on ``obj``."""
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise ValueError(f"unknown action {action!r}") from None
+    return rule(user, obj)
+
+
+def authorize(action: str, obj: Any = None) -> None:
+    """Stop the request unless the current user may act: login page for visitors, 403 for others."""
+    if may(current_user, action, obj):
+        return
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    abort(403)

@@ -1,0 +1,1 @@
+"""Reference data: communes of the Métropole, CPV codes and NUTS regions."""

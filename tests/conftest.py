@@ -1,0 +1,176 @@
+"""Fixtures: a migrated database per backend (SQLite always, PostgreSQL when
+GROUPEMENT_TEST_DATABASE_URL is set), an app whose every session joins one outer transaction that is rolled
+back after each test, a client that fills CSRF tokens like a browser, and factories."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import create_app, schema
+from app.accounts import services
+from app.accounts.models import OrganisationKind, User
+from app.db import get_session, make_engine
+
+PG_URL_ENV = "GROUPEMENT_TEST_DATABASE_URL"
+BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get(PG_URL_ENV) else [])]
+PASSWORD = "Calanques-de-Cassis-2026"
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    # Cheapest argon2 parameters: the tests exercise the flow, not the cost.
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_COST": 64,
+}
+
+
+@contextmanager
+def fresh_database(backend: str, tmp_dir: Path) -> Iterator[str]:
+    """An empty database: a new SQLite file, or a new PostgreSQL schema dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_dir / f'{uuid.uuid4().hex}.db'}"
+        return
+    schema_name = f"test_{uuid.uuid4().hex[:12]}"
+    base = make_url(os.environ[PG_URL_ENV])
+    admin = make_engine(base.render_as_string(hide_password=False))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema_name}"'))
+    url = base.update_query_dict({"options": f"-csearch_path={schema_name}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema_name}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """One migrated database per backend for the whole run."""
+    with fresh_database(request.param, tmp_path_factory.mktemp(request.param)) as url:
+        engine = make_engine(url)
+        schema.upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url})
+    engine: Engine = app.extensions["db_engine"]
+    connection = engine.connect()
+    outer = connection.begin()
+    # Commits inside the app release savepoints; the outer transaction is rolled back after the test.
+    app.extensions["db_sessionmaker"] = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    yield app
+    outer.rollback()
+    connection.close()
+    engine.dispose()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    with app.app_context():
+        yield get_session()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+class Browser:
+    """A test client that submits forms as a browser does: it reads the CSRF token from the page first."""
+
+    _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def get(self, url: str, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def token(self, page_url: str) -> str:
+        page = self.client.get(page_url).get_data(as_text=True)
+        match = self._TOKEN.search(page)
+        assert match, f"no CSRF token on {page_url}"
+        return match.group(1) or match.group(2)
+
+    def submit(self, url: str, data: dict, *, page_url: str | None = None, **kwargs):
+        """POST ``data`` to ``url`` with the token of the form shown at ``page_url`` (default: ``url``)."""
+        return self.client.post(url, data={**data, "csrf_token": self.token(page_url or url)}, **kwargs)
+
+    def login(self, email: str, password: str = PASSWORD):
+        return self.submit("/connexion", {"email": email, "password": password})
+
+    def logout(self):
+        return self.submit("/deconnexion", {}, page_url="/")
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def browser(client: FlaskClient) -> Browser:
+    return Browser(client)
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Create a committed user administering a new organisation; keyword arguments override defaults."""
+
+    def _make(email: str | None = None, *, kind: OrganisationKind = OrganisationKind.SME,
+              organisation_name: str = "Maçonnerie du Vieux-Port", full_name: str = "Camille Martin") -> User:
+        with app.app_context():
+            session = get_session()
+            user = services.register(session, email=email or f"{uuid.uuid4().hex[:8]}@exemple.fr",
+                                     full_name=full_name, password=PASSWORD,
+                                     organisation_name=organisation_name, kind=kind.value)
+            session.commit()
+            return user
+
+    return _make
+
+
+# --- Per-backend counts in the summary ------------------------------------------------------------------
+_BACKEND_OF: dict[str, str] = {}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        params = getattr(item, "callspec", None)
+        backend = params.params.get("database_url") if params else None
+        _BACKEND_OF[item.nodeid] = backend or "sans base"
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    counts: Counter[tuple[str, str]] = Counter()
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", "call") in ("call", "setup") and hasattr(report, "nodeid"):
+                if outcome == "passed" and report.when != "call":
+                    continue
+                counts[(_BACKEND_OF.get(report.nodeid, "sans base"), outcome)] += 1
+    terminalreporter.section("tests par base de données")
+    for backend in [*BACKENDS, "sans base"]:
+        parts = ", ".join(f"{counts[(backend, o)]} {o}" for o in ("passed", "failed", "error", "skipped")
+                          if counts[(backend, o)])
+        terminalreporter.write_line(f"{backend}: {parts or 'aucun test'}")
+    if "postgresql" not in BACKENDS:
+        terminalreporter.write_line(f"postgresql: non testé ({PG_URL_ENV} n'est pas défini)")
