@@ -22,8 +22,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from app.permissions import may
     from app.reference.cli import init_app as init_reference_cli
 
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
-                instance_path=str(ROOT / "instance"))
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
     config.configure(app, dict(overrides or {}))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db.init_app(app)

@@ -56,8 +56,11 @@ def _http_error(exc: HTTPException):
 
 
 def _csrf_error(exc: CSRFError):
-    return _page(400, "Le formulaire a expiré ou n'est pas valide (jeton de sécurité absent ou incorrect). "
-                      "Rechargez la page et envoyez-le de nouveau.")
+    return _page(
+        400,
+        "Le formulaire a expiré ou n'est pas valide (jeton de sécurité absent ou incorrect). "
+        "Rechargez la page et envoyez-le de nouveau.",
+    )
 
 
 def _internal_error(exc: Exception):

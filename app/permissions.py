@@ -28,9 +28,7 @@ def _admin_of(user, organisation: Organisation) -> bool:
 
 
 def _operator(user, _obj) -> bool:
-    return _signed_in(user, None) and any(
-        m.organisation.kind is OrganisationKind.OPERATOR for m in user.memberships
-    )
+    return _signed_in(user, None) and any(m.organisation.kind is OrganisationKind.OPERATOR for m in user.memberships)
 
 
 def _anyone(_user, _obj) -> bool:

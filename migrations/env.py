@@ -11,7 +11,6 @@ config = context.config
 engine = config.attributes["engine"]
 
 
-
 def _render_item(type_: str, obj, autogen_context):
     """Write application column types as plain SQLAlchemy types, so migrations never import the app."""
     if type_ == "type" and isinstance(obj, UTCDateTime):

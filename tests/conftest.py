@@ -135,13 +135,23 @@ def browser(client: FlaskClient) -> Browser:
 def make_user(app: Flask) -> Callable[..., User]:
     """Create a committed user administering a new organisation; keyword arguments override defaults."""
 
-    def _make(email: str | None = None, *, kind: OrganisationKind = OrganisationKind.SME,
-              organisation_name: str = "Maçonnerie du Vieux-Port", full_name: str = "Camille Martin") -> User:
+    def _make(
+        email: str | None = None,
+        *,
+        kind: OrganisationKind = OrganisationKind.SME,
+        organisation_name: str = "Maçonnerie du Vieux-Port",
+        full_name: str = "Camille Martin",
+    ) -> User:
         with app.app_context():
             session = get_session()
-            user = services.register(session, email=email or f"{uuid.uuid4().hex[:8]}@exemple.fr",
-                                     full_name=full_name, password=PASSWORD,
-                                     organisation_name=organisation_name, kind=kind.value)
+            user = services.register(
+                session,
+                email=email or f"{uuid.uuid4().hex[:8]}@exemple.fr",
+                full_name=full_name,
+                password=PASSWORD,
+                organisation_name=organisation_name,
+                kind=kind.value,
+            )
             session.commit()
             return user
 
@@ -169,8 +179,9 @@ def pytest_terminal_summary(terminalreporter) -> None:
                 counts[(_BACKEND_OF.get(report.nodeid, "sans base"), outcome)] += 1
     terminalreporter.section("tests par base de données")
     for backend in [*BACKENDS, "sans base"]:
-        parts = ", ".join(f"{counts[(backend, o)]} {o}" for o in ("passed", "failed", "error", "skipped")
-                          if counts[(backend, o)])
+        parts = ", ".join(
+            f"{counts[(backend, o)]} {o}" for o in ("passed", "failed", "error", "skipped") if counts[(backend, o)]
+        )
         terminalreporter.write_line(f"{backend}: {parts or 'aucun test'}")
     if "postgresql" not in BACKENDS:
         terminalreporter.write_line(f"postgresql: non testé ({PG_URL_ENV} n'est pas défini)")

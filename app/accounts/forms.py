@@ -36,10 +36,12 @@ class RegisterForm(_NewPasswordMixin, FrenchForm):
         choices=[SelectChoice(kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()],
         validate_choice=True,
     )
-    full_name = StringField("Nom et prénom", validators=[_REQUIRED, Length(max=200)],
-                            render_kw={"autocomplete": "name"})
-    email = EmailField("Adresse e-mail", validators=[_REQUIRED, _EMAIL, Length(max=254)],
-                       render_kw={"autocomplete": "email"})
+    full_name = StringField(
+        "Nom et prénom", validators=[_REQUIRED, Length(max=200)], render_kw={"autocomplete": "name"}
+    )
+    email = EmailField(
+        "Adresse e-mail", validators=[_REQUIRED, _EMAIL, Length(max=254)], render_kw={"autocomplete": "email"}
+    )
 
 
 class LoginForm(FrenchForm):
@@ -53,5 +55,6 @@ class InviteForm(FrenchForm):
 
 
 class AcceptInvitationForm(_NewPasswordMixin, FrenchForm):
-    full_name = StringField("Nom et prénom", validators=[_REQUIRED, Length(max=200)],
-                            render_kw={"autocomplete": "name"})
+    full_name = StringField(
+        "Nom et prénom", validators=[_REQUIRED, Length(max=200)], render_kw={"autocomplete": "name"}
+    )

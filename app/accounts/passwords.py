@@ -10,7 +10,40 @@ MIN_LENGTH = 10
 
 # The most common leaked passwords of at least MIN_LENGTH characters (French and international lists).
 _COMMON = frozenset(
-    ["1234567890", "0123456789", "1234567891", "12345678910", "azertyuiop", "qwertyuiop", "motdepasse1", "motdepasse", "password12", "password123", "password1234", "azerty1234", "azerty12345", "soleil1234", "marseille13", "marseille1", "iloveyou12", "1q2w3e4r5t", "1qaz2wsx3edc", "qwerty1234", "qwerty12345", "0000000000", "1111111111", "abcdefghij", "abcd123456", "bonjour123", "bienvenue1", "doudou1234", "chouchou12", "football12", "jetaime123", "loveyou123"]
+    (
+        "1234567890",
+        "0123456789",
+        "1234567891",
+        "12345678910",
+        "azertyuiop",
+        "qwertyuiop",
+        "motdepasse1",
+        "motdepasse",
+        "password12",
+        "password123",
+        "password1234",
+        "azerty1234",
+        "azerty12345",
+        "soleil1234",
+        "marseille13",
+        "marseille1",
+        "iloveyou12",
+        "1q2w3e4r5t",
+        "1qaz2wsx3edc",
+        "qwerty1234",
+        "qwerty12345",
+        "0000000000",
+        "1111111111",
+        "abcdefghij",
+        "abcd123456",
+        "bonjour123",
+        "bienvenue1",
+        "doudou1234",
+        "chouchou12",
+        "football12",
+        "jetaime123",
+        "loveyou123",
+    )
 )
 
 

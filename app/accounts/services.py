@@ -37,9 +37,7 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def register(
-    session: Session, *, email: str, full_name: str, password: str, organisation_name: str, kind: str
-) -> User:
+def register(session: Session, *, email: str, full_name: str, password: str, organisation_name: str, kind: str) -> User:
     """Create a user and the organisation they administer."""
     email = normalise_email(email)
     try:

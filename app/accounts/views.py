@@ -42,8 +42,12 @@ def register() -> str | Response:
         session = get_session()
         try:
             user = services.register(
-                session, email=form.email.data, full_name=form.full_name.data, password=form.password.data,
-                organisation_name=form.organisation_name.data, kind=form.kind.data,
+                session,
+                email=form.email.data,
+                full_name=form.full_name.data,
+                password=form.password.data,
+                organisation_name=form.organisation_name.data,
+                kind=form.kind.data,
             )
         except DomainError as error:
             session.rollback()
@@ -57,8 +61,12 @@ def register() -> str | Response:
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=login_rate_key, methods=["POST"],
-               deduct_when=lambda response: response.status_code != 302)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"],
+    key_func=login_rate_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,
+)
 def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
@@ -107,23 +115,31 @@ def organisation(organisation_id: int) -> str | Response:
                 flash(f"Invitation envoyée à {form.email.data}. Lien à lui transmettre : {link}", "success")
                 return redirect(url_for(".organisation", organisation_id=organisation.id))
     return render_template(
-        "accounts/organisation.html", organisation=organisation, form=form,
+        "accounts/organisation.html",
+        organisation=organisation,
+        form=form,
         invitations=services.pending_invitations(session, organisation),
     ), 200 if not form.errors else 422
 
 
 def _send_invitation(organisation: Organisation, email: str, role: Role) -> str:
     invitation, token = services.invite(
-        get_session(), organisation=organisation, inviter=current_user, email=email, role=role,
+        get_session(),
+        organisation=organisation,
+        inviter=current_user,
+        email=email,
+        role=role,
         valid_days=current_app.config["INVITATION_VALID_DAYS"],
     )
     link = url_for(".invitation", token=token, _external=True)
-    get_mailer().send(Message(
-        to=invitation.email,
-        subject=f"Invitation à rejoindre {organisation.name} sur Groupement",
-        body=f"{current_user.full_name} vous invite à rejoindre {organisation.name}.\n"
-             f"Ouvrez ce lien pour accepter (valable {current_app.config['INVITATION_VALID_DAYS']} jours) :\n{link}",
-    ))
+    get_mailer().send(
+        Message(
+            to=invitation.email,
+            subject=f"Invitation à rejoindre {organisation.name} sur Groupement",
+            body=f"{current_user.full_name} vous invite à rejoindre {organisation.name}.\n"
+            f"Ouvrez ce lien pour accepter (valable {current_app.config['INVITATION_VALID_DAYS']} jours) :\n{link}",
+        )
+    )
     log.info("Invitation link for %s to organisation %s: %s", invitation.email, organisation.id, link)
     return link
 
@@ -141,8 +157,7 @@ def invitation(token: str) -> str | Response:
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:
-            user = services.register_invited(session, found, full_name=form.full_name.data,
-                                             password=form.password.data)
+            user = services.register_invited(session, found, full_name=form.full_name.data, password=form.password.data)
         except DomainError as error:
             session.rollback()
             _attach(form, error)

@@ -27,9 +27,7 @@ def dashboard() -> str:
     authorize("view_dashboard")
     statistics = None
     if may(current_user, "view_statistics"):
-        rows = get_session().execute(
-            select(Organisation.kind, func.count(Organisation.id)).group_by(Organisation.kind)
-        )
+        rows = get_session().execute(select(Organisation.kind, func.count(Organisation.id)).group_by(Organisation.kind))
         counts = dict(rows.tuples().all())
         statistics = [(kind.label, counts.get(kind, 0)) for kind in OrganisationKind]
     return render_template("main/dashboard.html", statistics=statistics)
@@ -44,11 +42,15 @@ def tenders() -> str:
 @bp.get("/entreprises")
 def companies() -> str:
     authorize("browse_directory")
-    companies = get_session().scalars(
-        select(Organisation)
-        .where(Organisation.kind.in_([OrganisationKind.SME, OrganisationKind.LARGE_GROUP]))
-        .order_by(Organisation.name)
-    ).all()
+    companies = (
+        get_session()
+        .scalars(
+            select(Organisation)
+            .where(Organisation.kind.in_([OrganisationKind.SME, OrganisationKind.LARGE_GROUP]))
+            .order_by(Organisation.name)
+        )
+        .all()
+    )
     return render_template("main/companies.html", companies=companies)
 
 
@@ -68,6 +70,9 @@ def healthz() -> tuple[Response, int]:
     except SQLAlchemyError:
         return jsonify(status="error", database="unreachable", migration={"head": head}), 503
     up_to_date = current == head
-    body = {"status": "ok" if up_to_date else "degraded", "database": "ok",
-            "migration": {"current": current, "head": head, "up_to_date": up_to_date}}
+    body = {
+        "status": "ok" if up_to_date else "degraded",
+        "database": "ok",
+        "migration": {"current": current, "head": head, "up_to_date": up_to_date},
+    }
     return jsonify(body), 200 if up_to_date else 503

@@ -35,8 +35,12 @@ def load_cpv_command(path: Path) -> None:
 
 
 @reference_cli.command("load")
-@click.option("--cpv", "cpv_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Liste CPV complète ; à défaut (ou si le fichier n'existe pas), la liste intégrée.")
+@click.option(
+    "--cpv",
+    "cpv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Liste CPV complète ; à défaut (ou si le fichier n'existe pas), la liste intégrée.",
+)
 def load_reference_command(cpv_path: Path | None) -> None:
     """Load communes, NUTS regions and CPV codes (idempotent)."""
     session = get_session()

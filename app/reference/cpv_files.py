@@ -85,18 +85,29 @@ def _read_csv(path: Path) -> Iterator[CpvRow]:
 
 def _read_genericode(path: Path) -> Iterator[CpvRow]:
     # Hardened: no entity expansion, no DTD, no network; streams ~30 MB in constant memory.
-    events = etree.iterparse(str(path), events=("end",), tag="{*}Row", resolve_entities=False,
-                             no_network=True, load_dtd=False, huge_tree=False)
+    events = etree.iterparse(
+        str(path),
+        events=("end",),
+        tag="{*}Row",
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+    )
     found = False
     try:
         for _event, row in events:
             values = {
-                value.get("ColumnRef"): (value.findtext("{*}SimpleValue") or "")
-                for value in row.iterfind("{*}Value")
+                value.get("ColumnRef"): (value.findtext("{*}SimpleValue") or "") for value in row.iterfind("{*}Value")
             }
             found = True
-            yield _row(path, row.sourceline, values.get("code", ""), values.get("fra_label", ""),
-                       values.get("eng_label") or values.get("Name"))
+            yield _row(
+                path,
+                row.sourceline,
+                values.get("code", ""),
+                values.get("fra_label", ""),
+                values.get("eng_label") or values.get("Name"),
+            )
             row.clear(keep_tail=True)
             while row.getprevious() is not None:
                 del row.getparent()[0]

@@ -96,5 +96,9 @@ def load_communes(session: Session) -> LoadReport:
 
 
 def load_nuts(session: Session) -> LoadReport:
-    return upsert(session, NutsRegion, "code",
-                  ({"code": code, "label": label, "level": level} for code, label, level in PACA_NUTS))
+    return upsert(
+        session,
+        NutsRegion,
+        "code",
+        ({"code": code, "label": label, "level": level} for code, label, level in PACA_NUTS),
+    )
