@@ -1,0 +1,51 @@
+# Groupement — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# The official CPV list, when the shared corpus sits beside the project; otherwise the built-in short list.
+CPV_FILE ?= ../shared/corpus/cpv-2008/cpv_2008_fr_en.csv
+# Local serving is plain HTTP: the session cookie cannot carry the Secure flag there.
+RUN_ENV = GROUPEMENT_SECRET_KEY="$$(cat instance/secret_key)" \
+          GROUPEMENT_SESSION_COOKIE_SECURE=false GROUPEMENT_REMEMBER_COOKIE_SECURE=false
+
+.PHONY: run test lint format clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+instance/secret_key:
+	mkdir -p instance
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
+
+run: $(VENV)/.runtime instance/secret_key
+	$(RUN_ENV) $(FLASK) db upgrade
+	$(RUN_ENV) $(FLASK) reference load --cpv "$(CPV_FILE)"
+	@echo "Groupement : http://$(HOST):$(PORT)"
+	$(RUN_ENV) $(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.dev
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
