@@ -4,56 +4,22 @@ back after each test, a client that fills CSRF tokens like a browser, and factor
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app, schema
 from app.accounts import services
 from app.accounts.models import OrganisationKind, User
 from app.db import get_session, make_engine
-
-PG_URL_ENV = "GROUPEMENT_TEST_DATABASE_URL"
-BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get(PG_URL_ENV) else [])]
-PASSWORD = "Calanques-de-Cassis-2026"
-TEST_CONFIG = {
-    "TESTING": True,
-    "SECRET_KEY": "test-secret-key",
-    # Cheapest argon2 parameters: the tests exercise the flow, not the cost.
-    "ARGON2_TIME_COST": 1,
-    "ARGON2_MEMORY_COST": 64,
-}
-
-
-@contextmanager
-def fresh_database(backend: str, tmp_dir: Path) -> Iterator[str]:
-    """An empty database: a new SQLite file, or a new PostgreSQL schema dropped afterwards."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_dir / f'{uuid.uuid4().hex}.db'}"
-        return
-    schema_name = f"test_{uuid.uuid4().hex[:12]}"
-    base = make_url(os.environ[PG_URL_ENV])
-    admin = make_engine(base.render_as_string(hide_password=False))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema_name}"'))
-    url = base.update_query_dict({"options": f"-csearch_path={schema_name}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema_name}" CASCADE'))
-        admin.dispose()
+from tests.databases import BACKENDS, PASSWORD, PG_URL_ENV, TEST_CONFIG, fresh_database
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -164,9 +130,8 @@ _BACKEND_OF: dict[str, str] = {}
 
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
-        params = getattr(item, "callspec", None)
-        backend = params.params.get("database_url") if params else None
-        _BACKEND_OF[item.nodeid] = backend or "sans base"
+        params = item.callspec.params.values() if hasattr(item, "callspec") else ()
+        _BACKEND_OF[item.nodeid] = next((p for p in params if isinstance(p, str) and p in BACKENDS), "sans base")
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

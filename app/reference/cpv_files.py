@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -84,15 +85,14 @@ def _read_csv(path: Path) -> Iterator[CpvRow]:
 
 
 def _read_genericode(path: Path) -> Iterator[CpvRow]:
+    with path.open("rb") as handle:
+        yield from _genericode_rows(path, handle)
+
+
+def _genericode_rows(path: Path, handle: BinaryIO) -> Iterator[CpvRow]:
     # Hardened: no entity expansion, no DTD, no network; streams ~30 MB in constant memory.
     events = etree.iterparse(
-        str(path),
-        events=("end",),
-        tag="{*}Row",
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
+        handle, events=("end",), tag="{*}Row", resolve_entities=False, no_network=True, load_dtd=False
     )
     found = False
     try:
