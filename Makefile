@@ -9,8 +9,7 @@ PORT ?= 5000
 # The official CPV list, when the shared corpus sits beside the project; otherwise the built-in short list.
 CPV_FILE ?= ../shared/corpus/cpv-2008/cpv_2008_fr_en.csv
 # Local serving is plain HTTP: the session cookie cannot carry the Secure flag there.
-RUN_ENV = GROUPEMENT_SECRET_KEY="$$(cat instance/secret_key)" \
-          GROUPEMENT_SESSION_COOKIE_SECURE=false GROUPEMENT_REMEMBER_COOKIE_SECURE=false
+RUN_ENV = GROUPEMENT_SESSION_COOKIE_SECURE=false GROUPEMENT_REMEMBER_COOKIE_SECURE=false
 
 .PHONY: run test lint format clean
 

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from app import config, db, errors, schema, security
     from app.accounts import passwords
+    from app.accounts.cli import init_app as init_accounts_cli
     from app.accounts.mail import LogMailer
     from app.accounts.views import bp as accounts_bp
     from app.formatting import date_fr, number_fr
@@ -41,5 +42,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.add_template_filter(number_fr)
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    init_accounts_cli(app)
     init_reference_cli(app)
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
 DEV_SECRET_KEY = "dev-only-secret-key-never-in-production"  # noqa: S105  (the refused placeholder)
@@ -30,6 +32,8 @@ class DefaultConfig:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 64 * 1024
     INVITATION_VALID_DAYS = 7
+    # Where people reach the site; used for links written outside a request (CLI).
+    PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 class InsecureConfigError(RuntimeError):
@@ -40,7 +44,15 @@ def configure(app: Flask, overrides: dict | None) -> None:
     app.config.from_object(DefaultConfig)
     app.config.from_prefixed_env("GROUPEMENT")
     app.config.update(overrides or {})
+    _read_instance_secret(app)
     _refuse_development_secret(app)
+
+
+def _read_instance_secret(app: Flask) -> None:
+    """Without GROUPEMENT_SECRET_KEY, use the key ``make run`` generated once in ``instance/secret_key``."""
+    key_file = Path(app.instance_path) / "secret_key"
+    if app.config["SECRET_KEY"] == DEV_SECRET_KEY and not app.testing and key_file.is_file():
+        app.config["SECRET_KEY"] = key_file.read_text(encoding="utf-8").strip()
 
 
 def _refuse_development_secret(app: Flask) -> None:
@@ -48,5 +60,6 @@ def _refuse_development_secret(app: Flask) -> None:
         return
     if app.config["SECRET_KEY"] == DEV_SECRET_KEY or not app.config["SECRET_KEY"]:
         raise InsecureConfigError(
-            "GROUPEMENT_SECRET_KEY must be set to a private random value outside debug and testing."
+            "Set GROUPEMENT_SECRET_KEY to a private random value (or let `make run` write instance/secret_key): "
+            "the development key is refused outside debug and testing."
         )

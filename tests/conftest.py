@@ -50,8 +50,10 @@ def app(database_url: str) -> Iterator[Flask]:
 
 @pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
-    with app.app_context():
-        yield get_session()
+    """A session of the test's own, on the same connection as the app. It pushes no app context: one
+    held for the whole test would be shared by every request of the test client."""
+    with app.extensions["db_sessionmaker"]() as session:
+        yield session
 
 
 @pytest.fixture
@@ -110,13 +112,13 @@ def make_user(app: Flask) -> Callable[..., User]:
     ) -> User:
         with app.app_context():
             session = get_session()
-            user = services.register(
+            user = services.create_account(
                 session,
                 email=email or f"{uuid.uuid4().hex[:8]}@exemple.fr",
                 full_name=full_name,
                 password=PASSWORD,
                 organisation_name=organisation_name,
-                kind=kind.value,
+                kind=kind,
             )
             session.commit()
             return user

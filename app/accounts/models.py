@@ -23,6 +23,10 @@ class OrganisationKind(enum.StrEnum):
         return ORGANISATION_KIND_LABELS[self]
 
 
+# Operator organisations see every organisation: they are created by `flask accounts create-operator`,
+# never by public registration.
+SELF_REGISTERED_KINDS = (OrganisationKind.SME, OrganisationKind.LARGE_GROUP, OrganisationKind.PUBLIC_BUYER)
+
 ORGANISATION_KIND_LABELS = {
     OrganisationKind.SME: "PME / TPE",
     OrganisationKind.LARGE_GROUP: "Grand groupe",

@@ -6,11 +6,20 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts import passwords
-from app.accounts.models import Invitation, Membership, Organisation, OrganisationKind, Role, User
+from app.accounts.models import (
+    SELF_REGISTERED_KINDS,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
 from app.db import utcnow
 from app.errors import DomainError
 
@@ -20,6 +29,15 @@ _DUMMY_HASH: dict[str, str] = {}
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def _checked_email(email: str) -> str:
+    """The normalised address, or a refusal when it is not one (forms check too; this guards the CLI)."""
+    try:
+        validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise DomainError(f"« {email.strip()[:254]} » n'est pas une adresse e-mail valide.", field="email") from None
+    return normalise_email(email)
 
 
 def _check_new_account(session: Session, email: str, password: str) -> None:
@@ -38,18 +56,45 @@ def find_user(session: Session, email: str) -> User | None:
 
 
 def register(session: Session, *, email: str, full_name: str, password: str, organisation_name: str, kind: str) -> User:
-    """Create a user and the organisation they administer."""
-    email = normalise_email(email)
+    """Public registration: a user and the organisation they administer, of a self-registered kind."""
     try:
         kind_value = OrganisationKind(kind)
     except ValueError:
         raise DomainError("Type d'organisation inconnu.", field="kind") from None
+    if kind_value not in SELF_REGISTERED_KINDS:
+        raise DomainError("Les organisations opérateur sont créées par l'équipe de la plateforme.", field="kind")
+    return create_account(
+        session,
+        email=email,
+        full_name=full_name,
+        password=password,
+        organisation_name=organisation_name,
+        kind=kind_value,
+    )
+
+
+def create_account(
+    session: Session, *, email: str, full_name: str, password: str, organisation_name: str, kind: OrganisationKind
+) -> User:
+    """A user and the organisation they administer, of any kind."""
+    email = _checked_email(email)
     _check_new_account(session, email, password)
-    organisation = Organisation(name=organisation_name.strip(), kind=kind_value)
+    organisation = Organisation(name=organisation_name.strip(), kind=kind)
     user = _new_user(email, full_name, password)
     session.add_all([organisation, user, Membership(user=user, organisation=organisation, role=Role.ADMIN)])
     session.flush()
     return user
+
+
+def create_operator(session: Session, *, organisation_name: str, admin_email: str, valid_days: int) -> str:
+    """An operator organisation (the CCI) and the invitation of its first administrator; returns the token."""
+    organisation = Organisation(name=organisation_name.strip(), kind=OrganisationKind.OPERATOR)
+    session.add(organisation)
+    session.flush()
+    _invitation, token = invite(
+        session, organisation=organisation, inviter=None, email=admin_email, role=Role.ADMIN, valid_days=valid_days
+    )
+    return token
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
@@ -73,11 +118,11 @@ def _token_hash(token: str) -> str:
 
 
 def invite(
-    session: Session, *, organisation: Organisation, inviter: User, email: str, role: Role, valid_days: int
+    session: Session, *, organisation: Organisation, inviter: User | None, email: str, role: Role, valid_days: int
 ) -> tuple[Invitation, str]:
     """Invite a colleague; returns the invitation and the secret token of its link (stored only hashed).
     A new invitation to the same address replaces the pending one."""
-    email = normalise_email(email)
+    email = _checked_email(email)
     member_emails = {m.user.email for m in organisation.memberships}
     if email in member_emails:
         raise DomainError("Cette personne est déjà membre de l'organisation.", field="email")
@@ -90,7 +135,7 @@ def invite(
         email=email,
         role=role,
         token_hash=_token_hash(token),
-        invited_by_id=inviter.id,
+        invited_by_id=inviter.id if inviter is not None else None,
         expires_at=utcnow() + timedelta(days=valid_days),
     )
     session.add(invitation)
@@ -138,7 +183,3 @@ def register_invited(session: Session, invitation: Invitation, *, full_name: str
     session.flush()
     accept_invitation(session, invitation, user)
     return user
-
-
-def count_users(session: Session) -> int:
-    return session.scalar(select(func.count(User.id))) or 0

@@ -28,7 +28,7 @@ def dashboard() -> str:
     statistics = None
     if may(current_user, "view_statistics"):
         rows = get_session().execute(select(Organisation.kind, func.count(Organisation.id)).group_by(Organisation.kind))
-        counts = dict(rows.tuples().all())
+        counts = {kind: count for kind, count in rows}
         statistics = [(kind.label, counts.get(kind, 0)) for kind in OrganisationKind]
     return render_template("main/dashboard.html", statistics=statistics)
 
