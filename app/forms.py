@@ -1,10 +1,43 @@
-"""Base form: CSRF from Flask-WTF, validation messages in French from WTForms' own catalogue."""
+"""Base form and the one way views submit a form to a service."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
+
+from app.db import get_session
+from app.errors import DomainError
+
+T = TypeVar("T")
 
 
 class FrenchForm(FlaskForm):
+    """CSRF from Flask-WTF; validation messages in French from WTForms' own catalogue."""
+
     class Meta:
         locales = ("fr_FR", "fr")
+
+
+def commit_or_show(form: FrenchForm, action: Callable[[Session], T]) -> T | None:
+    """Run a service call and commit; on a refusal, roll back and show it next to its field (or atop the
+    form) and return None."""
+    session = get_session()
+    try:
+        result = action(session)
+    except DomainError as error:
+        session.rollback()
+        if error.field and error.field in form:
+            form[error.field].errors = [*form[error.field].errors, error.message]
+        else:
+            form.form_errors.append(error.message)
+        return None
+    session.commit()
+    return result
+
+
+def form_status(form: FrenchForm) -> int:
+    """422 when the form is shown again with errors, so that clients and tests can tell."""
+    return 422 if form.errors else 200

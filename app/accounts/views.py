@@ -6,28 +6,20 @@ import logging
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from app.accounts import services
 from app.accounts.forms import AcceptInvitationForm, InviteForm, LoginForm, RegisterForm
 from app.accounts.mail import Message, get_mailer
-from app.accounts.models import Organisation, Role
+from app.accounts.models import Invitation, Organisation, Role, User
 from app.db import get_session
-from app.errors import DomainError
-from app.forms import FrenchForm
+from app.forms import FrenchForm, commit_or_show, form_status
 from app.permissions import authorize
 from app.security import limiter, login_rate_key
 
 log = logging.getLogger(__name__)
 bp = Blueprint("accounts", __name__)
-
-
-def _attach(form: FrenchForm, error: DomainError) -> None:
-    """Show a service refusal next to its field, or at the top of the form."""
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _safe_next(default: str) -> str:
@@ -39,25 +31,22 @@ def _safe_next(default: str) -> str:
 def register() -> str | Response:
     form = RegisterForm()
     if form.validate_on_submit():
-        session = get_session()
-        try:
-            user = services.register(
+        user = commit_or_show(
+            form,
+            lambda session: services.register(
                 session,
                 email=form.email.data,
                 full_name=form.full_name.data,
                 password=form.password.data,
                 organisation_name=form.organisation_name.data,
                 kind=form.kind.data,
-            )
-        except DomainError as error:
-            session.rollback()
-            _attach(form, error)
-        else:
-            session.commit()
+            ),
+        )
+        if user is not None:
             login_user(user)
             flash("Bienvenue ! Votre compte et votre organisation sont créés.", "success")
             return redirect(url_for("main.dashboard"))
-    return render_template("accounts/register.html", form=form), 200 if not form.errors else 422
+    return render_template("accounts/register.html", form=form), form_status(form)
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -78,7 +67,7 @@ def login() -> str | Response:
             flash(f"Bonjour {user.full_name}.", "success")
             return redirect(_safe_next(url_for("main.dashboard")))
         form.form_errors.append("Adresse e-mail ou mot de passe incorrect.")
-    return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+    return render_template("accounts/login.html", form=form), form_status(form)
 
 
 @bp.post("/deconnexion")
@@ -100,31 +89,27 @@ def _organisation_or_404(organisation_id: int) -> Organisation:
 def organisation(organisation_id: int) -> str | Response:
     organisation = _organisation_or_404(organisation_id)
     authorize("view_organisation", organisation)
-    session = get_session()
     form = InviteForm()
     if request.method == "POST":
         authorize("manage_members", organisation)
         if form.validate_on_submit():
-            try:
-                link = _send_invitation(organisation, form.email.data, Role(form.role.data))
-            except DomainError as error:
-                session.rollback()
-                _attach(form, error)
-            else:
-                session.commit()
+            link = commit_or_show(
+                form, lambda session: _send_invitation(session, organisation, form.email.data, Role(form.role.data))
+            )
+            if link is not None:
                 flash(f"Invitation envoyée à {form.email.data}. Lien à lui transmettre : {link}", "success")
                 return redirect(url_for(".organisation", organisation_id=organisation.id))
     return render_template(
         "accounts/organisation.html",
         organisation=organisation,
         form=form,
-        invitations=services.pending_invitations(session, organisation),
-    ), 200 if not form.errors else 422
+        invitations=services.pending_invitations(get_session(), organisation),
+    ), form_status(form)
 
 
-def _send_invitation(organisation: Organisation, email: str, role: Role) -> str:
+def _send_invitation(session: Session, organisation: Organisation, email: str, role: Role) -> str:
     invitation, token = services.invite(
-        get_session(),
+        session,
         organisation=organisation,
         inviter=current_user,
         email=email,
@@ -156,27 +141,27 @@ def invitation(token: str) -> str | Response:
         return _accept_as_existing_user(found, existing)
     form = AcceptInvitationForm()
     if form.validate_on_submit():
-        try:
-            user = services.register_invited(session, found, full_name=form.full_name.data, password=form.password.data)
-        except DomainError as error:
-            session.rollback()
-            _attach(form, error)
-        else:
-            session.commit()
+        user = commit_or_show(
+            form,
+            lambda session: services.register_invited(
+                session, found, full_name=form.full_name.data, password=form.password.data
+            ),
+        )
+        if user is not None:
             login_user(user)
             flash(f"Bienvenue dans {found.organisation.name}.", "success")
             return redirect(url_for("main.dashboard"))
-    return render_template("accounts/invitation.html", invitation=found, form=form), 200 if not form.errors else 422
+    return render_template("accounts/invitation.html", invitation=found, form=form), form_status(form)
 
 
-def _accept_as_existing_user(found, existing) -> str | Response:
+def _accept_as_existing_user(found: Invitation, existing: User) -> str | Response:
     if not current_user.is_authenticated or current_user.id != existing.id:
         flash(f"Connectez-vous avec l'adresse {found.email} pour accepter l'invitation.", "info")
         return redirect(url_for(".login", next=request.path))
     form = FrenchForm()
-    if request.method == "POST" and form.validate_on_submit():
-        services.accept_invitation(get_session(), found, current_user)
-        get_session().commit()
+    if form.validate_on_submit() and commit_or_show(
+        form, lambda session: services.accept_invitation(session, found, current_user)
+    ):
         flash(f"Vous avez rejoint {found.organisation.name}.", "success")
         return redirect(url_for(".organisation", organisation_id=found.organisation_id))
-    return render_template("accounts/invitation.html", invitation=found, form=form, existing=True)
+    return render_template("accounts/invitation.html", invitation=found, form=form, existing=True), form_status(form)
