@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import Session
@@ -18,7 +16,6 @@ from app.forms import FrenchForm, commit_or_show, form_status
 from app.permissions import authorize
 from app.security import limiter, login_rate_key
 
-log = logging.getLogger(__name__)
 bp = Blueprint("accounts", __name__)
 
 
@@ -125,7 +122,6 @@ def _send_invitation(session: Session, organisation: Organisation, email: str, r
             f"Ouvrez ce lien pour accepter (valable {current_app.config['INVITATION_VALID_DAYS']} jours) :\n{link}",
         )
     )
-    log.info("Invitation link for %s to organisation %s: %s", invitation.email, organisation.id, link)
     return link
 
 
