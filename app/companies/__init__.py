@@ -1,0 +1,1 @@
+"""Company register: profiles, competences, certifications, references, SIRENE import and demo register."""
