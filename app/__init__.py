@@ -18,6 +18,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from app.accounts.cli import init_app as init_accounts_cli
     from app.accounts.mail import LogMailer
     from app.accounts.views import bp as accounts_bp
+    from app.companies.cli import init_app as init_companies_cli
+    from app.companies.edit_views import bp as company_edit_bp
+    from app.companies.views import bp as companies_bp
     from app.formatting import date_fr, number_fr
     from app.main.views import bp as main_bp
     from app.permissions import may
@@ -37,11 +40,15 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     passwords.init_app(app)
     errors.init_app(app)
     app.extensions["mailer"] = LogMailer()
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_global(may)
     app.add_template_filter(date_fr)
     app.add_template_filter(number_fr)
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(companies_bp)
+    app.register_blueprint(company_edit_bp)
     init_accounts_cli(app)
+    init_companies_cli(app)
     init_reference_cli(app)
     return app

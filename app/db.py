@@ -5,11 +5,12 @@ Services receive a ``Session`` and only ``flush()``; views and CLI commands are 
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -42,6 +43,18 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def db_enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Store the values (what people read in the database), checked by a named CHECK constraint.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 def utcnow() -> datetime:

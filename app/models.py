@@ -1,6 +1,20 @@
 """Every mapped class, imported in one place so that Alembic and the tests see the whole schema."""
 
 from app.accounts.models import Invitation, Membership, Organisation, User
+from app.companies.models import Certification, Company, CompanyReference, Competence, Turnover
 from app.reference.models import Commune, CpvCode, NutsRegion
 
-__all__ = ["Commune", "CpvCode", "Invitation", "Membership", "NutsRegion", "Organisation", "User"]
+__all__ = [
+    "Certification",
+    "Commune",
+    "Company",
+    "CompanyReference",
+    "Competence",
+    "CpvCode",
+    "Invitation",
+    "Membership",
+    "NutsRegion",
+    "Organisation",
+    "Turnover",
+    "User",
+]

@@ -35,6 +35,18 @@ def _anyone(_user, _obj) -> bool:
     return True
 
 
+def _company_member(user, company) -> bool:
+    return (
+        company.organisation_id is not None
+        and _signed_in(user, None)
+        and (user.membership_in(company.organisation_id) is not None)
+    )
+
+
+def _company_organisation_member(user, organisation: Organisation) -> bool:
+    return _member_of(user, organisation) and organisation.kind in (OrganisationKind.SME, OrganisationKind.LARGE_GROUP)
+
+
 RULES: dict[str, Rule] = {
     "view_home": _anyone,
     "view_dashboard": _signed_in,
@@ -42,6 +54,9 @@ RULES: dict[str, Rule] = {
     "view_organisation": lambda u, org: _member_of(u, org) or _operator(u, org),
     "manage_members": _admin_of,
     "view_statistics": _operator,
+    "view_company": _signed_in,  # the public part of a profile
+    "edit_company": _company_member,
+    "create_company": _company_organisation_member,
 }
 
 

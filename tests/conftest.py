@@ -19,6 +19,8 @@ from app import create_app, schema
 from app.accounts import services
 from app.accounts.models import OrganisationKind, User
 from app.db import get_session, make_engine
+from app.reference import loading
+from app.reference.cpv_files import read_cpv_file
 from tests.databases import BACKENDS, PASSWORD, PG_URL_ENV, TEST_CONFIG, fresh_database
 
 
@@ -28,6 +30,11 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
     with fresh_database(request.param, tmp_path_factory.mktemp(request.param)) as url:
         engine = make_engine(url)
         schema.upgrade(engine)
+        with Session(engine) as session:  # reference data every test can rely on (communes, NUTS, CPV groups)
+            loading.load_communes(session)
+            loading.load_nuts(session)
+            loading.load_cpv(session, read_cpv_file(loading.BUILTIN_CPV))
+            session.commit()
         engine.dispose()
         yield url
 

@@ -9,12 +9,15 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
 from app.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from app.companies.models import Company
 from app.permissions import RULES, may
 from tests.databases import PASSWORD
 
 ACTORS = ("anonymous", "outsider", "member", "admin", "operator")
 
-# Expected answer of may(actor, action, target organisation), one row per action in RULES.
+# Expected answer of may(actor, action, target), one row per action in RULES. The target is the admin's
+# organisation (a PME), or its company for the actions in COMPANY_ACTIONS.
+COMPANY_ACTIONS = {"view_company", "edit_company"}
 MATRIX = {
     #                    anonymous outsider member admin  operator
     "view_home":         (True,    True,    True,  True,  True),
@@ -23,6 +26,9 @@ MATRIX = {
     "view_organisation": (False,   False,   True,  True,  True),
     "manage_members":    (False,   False,   False, True,  False),
     "view_statistics":   (False,   False,   False, False, True),
+    "view_company":      (False,   True,    True,  True,  True),
+    "edit_company":      (False,   False,   True,  True,  False),
+    "create_company":    (False,   False,   True,  True,  False),
 }  # fmt: skip
 
 CASES = [
@@ -41,6 +47,16 @@ def cast(make_user, session):
     member = make_user("member@pme.fr", organisation_name="Petite structure du membre")
     target = session.get(User, admin.id).memberships[0].organisation
     session.add(Membership(user=session.get(User, member.id), organisation=target, role=Role.MEMBER))
+    session.add(
+        Company(
+            siret="73282932000074",
+            siren="732829320",
+            legal_name="Menuiserie Estaque",
+            commune_insee="13055",
+            source="profile",
+            organisation=target,
+        )
+    )
     session.commit()
     users = {"outsider": outsider, "member": member, "admin": admin, "operator": operator}
     return target, {"anonymous": AnonymousUserMixin()} | {name: session.get(User, u.id) for name, u in users.items()}
@@ -51,8 +67,10 @@ def test_matrix_covers_every_rule():
 
 
 @pytest.mark.parametrize(("action", "actor", "allowed"), CASES)
-def test_may_matrix(cast, action, actor, allowed):
+def test_may_matrix(cast, session, action, actor, allowed):
     target, people = cast
+    if action in COMPANY_ACTIONS:
+        target = session.scalar(select(Company).where(Company.organisation_id == target.id))
     assert may(people[actor], action, target) is allowed
 
 

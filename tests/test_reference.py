@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.reference.cpv_files import CpvFileError, read_cpv_file
 from app.reference.models import Commune, CpvCode, NutsRegion
@@ -29,6 +29,14 @@ GENERICODE = """<?xml version="1.0" encoding="UTF-8"?>
   </SimpleCodeList>
 </gc:CodeList>
 """
+
+
+@pytest.fixture(autouse=True)
+def empty_reference_tables(session):
+    """The shared test database holds reference data; these tests start from empty tables (rolled back)."""
+    for model in (CpvCode, Commune, NutsRegion):
+        session.execute(delete(model))
+    session.commit()
 
 
 def _count(session, model) -> int:

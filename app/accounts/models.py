@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, UTCDateTime, utcnow
+from app.db import Base, UTCDateTime, db_enum, utcnow
 
 
 class OrganisationKind(enum.StrEnum):
@@ -44,24 +44,12 @@ class Role(enum.StrEnum):
         return "Administrateur" if self is Role.ADMIN else "Membre"
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    # Store the values (what people read in the database), checked by a named CHECK constraint.
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class Organisation(Base):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"))
+    kind: Mapped[OrganisationKind] = mapped_column(db_enum(OrganisationKind, "organisation_kind"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation", cascade="all, delete-orphan")
@@ -101,7 +89,7 @@ class Membership(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "membership_role"))
+    role: Mapped[Role] = mapped_column(db_enum(Role, "membership_role"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships")
@@ -116,7 +104,7 @@ class Invitation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254))
-    role: Mapped[Role] = mapped_column(_enum(Role, "invitation_role"))
+    role: Mapped[Role] = mapped_column(db_enum(Role, "invitation_role"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

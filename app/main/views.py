@@ -39,21 +39,6 @@ def tenders() -> str:
     return render_template("main/tenders.html")
 
 
-@bp.get("/entreprises")
-def companies() -> str:
-    authorize("browse_directory")
-    companies = (
-        get_session()
-        .scalars(
-            select(Organisation)
-            .where(Organisation.kind.in_([OrganisationKind.SME, OrganisationKind.LARGE_GROUP]))
-            .order_by(Organisation.name)
-        )
-        .all()
-    )
-    return render_template("main/companies.html", companies=companies)
-
-
 @bp.get("/groupements")
 def groupements() -> str:
     authorize("browse_directory")

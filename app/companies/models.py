@@ -1,0 +1,138 @@
+"""Companies (establishments, by SIRET), their competences, certifications, references and turnover."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import Organisation
+from app.db import Base, UTCDateTime, db_enum, utcnow
+from app.reference.models import Commune
+
+
+class CompetenceSource(enum.StrEnum):
+    DECLARED = "declared"
+    NAF = "naf"
+    REFERENCE = "reference"
+
+    @property
+    def label(self) -> str:
+        return {"declared": "déclarée", "naf": "déduite du code NAF", "reference": "prouvée par une référence"}[self]
+
+
+class Company(Base):
+    __tablename__ = "company"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+    siret: Mapped[str] = mapped_column(String(14), unique=True)
+    siren: Mapped[str] = mapped_column(String(9), index=True)
+    legal_name: Mapped[str] = mapped_column(String(200))
+    trade_name: Mapped[str | None] = mapped_column(String(200))
+    naf_code: Mapped[str | None] = mapped_column(String(6), index=True)  # "43.21A"
+    naf_version: Mapped[str] = mapped_column(String(10), default="NAFRev2")
+    legal_form: Mapped[str | None] = mapped_column(String(4))  # INSEE catégorie juridique
+    address: Mapped[str] = mapped_column(String(250), default="")
+    postcode: Mapped[str | None] = mapped_column(String(5))
+    commune_insee: Mapped[str] = mapped_column(ForeignKey("commune.insee_code"), index=True)
+    headcount: Mapped[int | None]
+    headcount_band: Mapped[str | None] = mapped_column(String(2))
+    size_category: Mapped[str | None] = mapped_column(String(10), index=True)  # sizes.SizeCategory
+    open_to_groupements: Mapped[bool] = mapped_column(default=True)
+    committed_capacity_eur: Mapped[int] = mapped_column(BigInteger, default=0)
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(String(10))  # "sirene", "demo", "profile"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+    commune: Mapped[Commune] = relationship()
+    competences: Mapped[list[Competence]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="Competence.cpv_code"
+    )
+    certifications: Mapped[list[Certification]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="Certification.scheme"
+    )
+    references: Mapped[list[CompanyReference]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="CompanyReference.year.desc()"
+    )
+    turnovers: Mapped[list[Turnover]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="Turnover.year.desc()"
+    )
+
+    @property
+    def display_name(self) -> str:
+        return self.trade_name or self.legal_name
+
+    @property
+    def latest_turnover(self) -> Turnover | None:
+        return self.turnovers[0] if self.turnovers else None
+
+    def __repr__(self) -> str:
+        return f"<Company {self.siret} {self.legal_name!r}>"
+
+
+class Competence(Base):
+    __tablename__ = "competence"
+    __table_args__ = (
+        UniqueConstraint("company_id", "cpv_code", "source"),
+        # The directory search walks CPV prefixes to companies: a range scan on this index.
+        Index("ix_competence_cpv_code_company_id", "cpv_code", "company_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"))
+    cpv_code: Mapped[str] = mapped_column(String(8))
+    source: Mapped[CompetenceSource] = mapped_column(db_enum(CompetenceSource, "competence_source"))
+
+    company: Mapped[Company] = relationship(back_populates="competences")
+
+
+class Certification(Base):
+    __tablename__ = "certification"
+    __table_args__ = (Index("ix_certification_scheme_company_id", "scheme", "company_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    scheme: Mapped[str] = mapped_column(String(40))
+    code: Mapped[str] = mapped_column(String(20), default="")
+    label: Mapped[str] = mapped_column(String(200), default="")
+    valid_until: Mapped[date | None] = mapped_column(Date)
+
+    company: Mapped[Company] = relationship(back_populates="certifications")
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.valid_until is None or self.valid_until >= day
+
+
+class CompanyReference(Base):
+    """A past contract the company performed."""
+
+    __tablename__ = "company_reference"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    buyer: Mapped[str] = mapped_column(String(200))
+    cpv_code: Mapped[str] = mapped_column(String(8))
+    amount_eur: Mapped[int] = mapped_column(BigInteger)
+    year: Mapped[int]
+
+    company: Mapped[Company] = relationship(back_populates="references")
+
+
+class Turnover(Base):
+    __tablename__ = "company_turnover"
+    __table_args__ = (UniqueConstraint("company_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    amount_eur: Mapped[int] = mapped_column(BigInteger)
+
+    company: Mapped[Company] = relationship(back_populates="turnovers")

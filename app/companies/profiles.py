@@ -1,0 +1,179 @@
+"""Company profiles edited by their organisation: identity, size, turnover, competences, certifications,
+references. Each operation flushes; the view commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import Organisation, OrganisationKind
+from app.companies.identifiers import siret_error
+from app.companies.models import Certification, Company, CompanyReference, Competence, CompetenceSource, Turnover
+from app.companies.naf_cpv import cpv_for_naf, normalise_naf
+from app.companies.sizes import band_for_headcount, sme_category
+from app.errors import DomainError
+from app.reference.models import Commune, CpvCode
+
+COMPANY_KINDS = (OrganisationKind.SME, OrganisationKind.LARGE_GROUP)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The fields of the profile form."""
+
+    legal_name: str
+    trade_name: str | None
+    naf_code: str | None
+    legal_form: str | None
+    address: str
+    postcode: str | None
+    commune_insee: str
+    headcount: int | None
+    open_to_groupements: bool
+    committed_capacity_eur: int
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+
+
+def create_profile(session: Session, organisation: Organisation, siret: str, identity: Identity) -> Company:
+    """The organisation's company: a register entry with that SIRET when nobody has claimed it, else a new one."""
+    if organisation.kind not in COMPANY_KINDS:
+        raise DomainError("Seules les PME et les grands groupes ont un profil d'entreprise.")
+    if (reason := siret_error(siret)) is not None:
+        raise DomainError(reason, field="siret")
+    siret = siret.replace(" ", "")
+    naf = _checked_naf(session, identity)
+    company = session.scalar(select(Company).where(Company.siret == siret))
+    if company is not None and company.organisation_id not in (None, organisation.id):
+        raise DomainError("Ce SIRET est déjà rattaché à une autre organisation.", field="siret")
+    if company is None:
+        company = Company(siret=siret, siren=siret[:9], source="profile", competences=[], turnovers=[])
+    company.organisation = organisation
+    _apply_identity(company, identity, naf)
+    session.add(company)
+    session.flush()
+    return company
+
+
+def update_identity(session: Session, company: Company, identity: Identity) -> None:
+    _apply_identity(company, identity, _checked_naf(session, identity))
+    session.flush()
+
+
+def _checked_naf(session: Session, identity: Identity) -> str | None:
+    """Refuse an unknown commune or a malformed NAF code; the NAF code in its "43.21A" form."""
+    if session.get(Commune, identity.commune_insee) is None:
+        raise DomainError("Choisissez une commune de la Métropole.", field="commune_insee")
+    naf = normalise_naf(identity.naf_code) if identity.naf_code else None
+    if identity.naf_code and naf is None:
+        raise DomainError("Code NAF invalide : attendu sous la forme 43.21A.", field="naf_code")
+    return naf
+
+
+def _apply_identity(company: Company, identity: Identity, naf: str | None) -> None:
+    naf_changed = company.naf_code != naf or company.naf_version != "NAFRev2" or company.id is None
+    for name, value in vars(identity).items():
+        setattr(company, name, value)
+    company.naf_code, company.naf_version = naf, "NAFRev2"
+    if identity.headcount is not None:
+        company.headcount_band = band_for_headcount(identity.headcount)
+    if naf_changed:
+        _replace_naf_competences(company)
+    _recompute_size(company)
+
+
+def _replace_naf_competences(company: Company) -> None:
+    kept = [c for c in company.competences if c.source is not CompetenceSource.NAF]
+    derived = cpv_for_naf(company.naf_code) if company.naf_code else ()
+    company.competences = kept + [Competence(cpv_code=code, source=CompetenceSource.NAF) for code in derived]
+
+
+def _recompute_size(company: Company) -> None:
+    latest = max(company.turnovers, key=lambda t: t.year).amount_eur if company.turnovers else None
+    category = sme_category(company.headcount, company.headcount_band, latest)
+    company.size_category = category.value if category is not None else None
+
+
+def set_turnovers(session: Session, company: Company, amounts: dict[int, int | None]) -> None:
+    """Turnover per year in euros; a year given as None is removed."""
+    by_year = {t.year: t for t in company.turnovers}
+    for year, amount in amounts.items():
+        if amount is not None and amount < 0:
+            raise DomainError(f"Le chiffre d'affaires {year} ne peut pas être négatif.", field=f"turnover_{year}")
+        if amount is None and year in by_year:
+            company.turnovers.remove(by_year[year])
+        elif amount is not None and year in by_year:
+            by_year[year].amount_eur = amount
+        elif amount is not None:
+            company.turnovers.append(Turnover(year=year, amount_eur=amount))
+    session.flush()
+    session.refresh(company, ["turnovers"])
+    _recompute_size(company)
+    session.flush()
+
+
+def _known_cpv(session: Session, code: str, field: str) -> str:
+    code = code.strip().split("-")[0]
+    if session.get(CpvCode, code) is None:
+        raise DomainError(f"Code CPV inconnu : « {code[:12]} ».", field=field)
+    return code
+
+
+def add_competence(session: Session, company: Company, cpv_code: str) -> None:
+    code = _known_cpv(session, cpv_code, "cpv_code")
+    if any(c.cpv_code == code and c.source is CompetenceSource.DECLARED for c in company.competences):
+        raise DomainError("Cette compétence est déjà déclarée.", field="cpv_code")
+    company.competences.append(Competence(cpv_code=code, source=CompetenceSource.DECLARED))
+    session.flush()
+
+
+def remove_competence(session: Session, company: Company, competence_id: int) -> None:
+    """Declared competences can be removed; derived ones follow the NAF code and the references."""
+    competence = next((c for c in company.competences if c.id == competence_id), None)
+    if competence is None or competence.source is not CompetenceSource.DECLARED:
+        raise DomainError("Seules les compétences déclarées peuvent être retirées.")
+    company.competences.remove(competence)
+    session.flush()
+
+
+def add_certification(
+    session: Session, company: Company, scheme: str, code: str, label: str, valid_until: date | None
+) -> None:
+    if not scheme.strip():
+        raise DomainError("Indiquez l'organisme ou la norme.", field="scheme")
+    company.certifications.append(
+        Certification(scheme=scheme.strip(), code=code.strip(), label=label.strip(), valid_until=valid_until)
+    )
+    session.flush()
+
+
+def add_reference(
+    session: Session, company: Company, *, title: str, buyer: str, cpv_code: str, amount_eur: int, year: int
+) -> None:
+    code = _known_cpv(session, cpv_code, "cpv_code")
+    company.references.append(
+        CompanyReference(title=title.strip(), buyer=buyer.strip(), cpv_code=code, amount_eur=amount_eur, year=year)
+    )
+    _sync_reference_competences(session, company)
+
+
+def remove_child(session: Session, company: Company, model: type, child_id: int) -> None:
+    """Remove a certification or a reference of the company (404-like refusal when it is not one of its own)."""
+    removed = session.execute(delete(model).where(model.id == child_id, model.company_id == company.id)).rowcount
+    if not removed:
+        raise DomainError("Élément introuvable.")
+    session.expire(company)
+    if model is CompanyReference:
+        _sync_reference_competences(session, company)
+    session.flush()
+
+
+def _sync_reference_competences(session: Session, company: Company) -> None:
+    proven = {r.cpv_code for r in company.references}
+    kept = [c for c in company.competences if c.source is not CompetenceSource.REFERENCE]
+    company.competences = kept + [Competence(cpv_code=c, source=CompetenceSource.REFERENCE) for c in sorted(proven)]
+    session.flush()
