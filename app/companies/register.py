@@ -4,7 +4,7 @@ demo register and scripts all write through ``write_companies``; it flushes and 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -31,7 +31,6 @@ BATCH_SIZE = 2000
 class WriteReport:
     inserted: int = 0
     updated: int = 0
-    sirets: set[str] = field(default_factory=set, repr=False)
 
 
 def write_companies(
@@ -61,16 +60,16 @@ def _batches(records: Iterable[CompanyRecord], size: int) -> Iterator[list[Compa
 
 
 def _write_batch(session: Session, batch: Sequence[CompanyRecord], source: str, report: WriteReport) -> None:
-    sirets = [record.siret for record in batch]
-    known = dict(session.execute(select(Company.siret, Company.id).where(Company.siret.in_(sirets))).all())
+    known = _ids(session, [record.siret for record in batch])
     turnover_of = _latest_turnovers(session, batch, known)
+    old = [r for r in batch if r.siret in known]
     new = [r for r in batch if r.siret not in known]
     if new:
+        # Core executemany without RETURNING is several times faster than the ORM bulk insert; the new ids
+        # are read back in one query.
         rows = [_company_values(r, turnover_of.get(r.siret), source) for r in new]
-        inserted = session.execute(insert(Company).returning(Company.siret, Company.id), rows)
-        known.update(inserted.all())
-    new_sirets = {r.siret for r in new}
-    old = [r for r in batch if r.siret not in new_sirets]
+        session.connection().execute(insert(Company.__table__), rows)
+        known |= _ids(session, [r.siret for r in new])
     if old:
         rows = [{"id": known[r.siret], **_company_values(r, turnover_of.get(r.siret), None)} for r in old]
         session.execute(update(Company), rows)
@@ -78,7 +77,10 @@ def _write_batch(session: Session, batch: Sequence[CompanyRecord], source: str, 
     _replace_children(session, batch, ids, existing={known[r.siret] for r in old})
     report.inserted += len(new)
     report.updated += len(old)
-    report.sirets.update(sirets)
+
+
+def _ids(session: Session, sirets: list[str]) -> dict[str, int]:
+    return dict(session.execute(select(Company.siret, Company.id).where(Company.siret.in_(sirets))).all())
 
 
 def _latest_turnovers(session: Session, batch: Sequence[CompanyRecord], known: dict[str, int]) -> dict[str, int]:
@@ -184,4 +186,4 @@ def _replace(session: Session, model: type, company_ids: set[int], rows: list[di
             execution_options={"synchronize_session": False},
         )
     if rows:
-        session.execute(insert(model), rows)
+        session.connection().execute(insert(model.__table__), rows)
