@@ -77,7 +77,10 @@ def test_import_sirene_command_reports_and_is_idempotent(runner, session, tmp_pa
     rejects = tmp_path / "rejets.csv"
     first = runner.invoke(args=["companies", "import-sirene", str(SAMPLE), "--rejects", str(rejects)])
     assert first.exit_code == 0, first.output
-    assert "3 ajoutés, 0 mis à jour, 3 rejetés ; ignorés : 1 fermé, 1 hors territoire." in first.output
+    assert (
+        "3 ajoutés, 0 mis à jour, 0 gérés par leur entreprise (inchangés), 3 rejetés ; "
+        "ignorés : 1 fermé, 1 hors territoire." in first.output
+    )
     assert "ligne 7 (53282932200099) : SIRET invalide" in first.output
     with rejects.open(encoding="utf-8") as handle:
         assert [row["ligne"] for row in csv.DictReader(handle)] == ["7", "8", "9"]
@@ -108,6 +111,20 @@ def test_import_sirene_keeps_what_the_company_entered(runner, session):
     company = session.get(Company, company.id)
     assert ("45330000", CompetenceSource.DECLARED) in {(c.cpv_code, c.source) for c in company.competences}
     assert [t.amount_eur for t in company.turnovers] == [900_000]
+
+
+def test_import_sirene_leaves_claimed_profiles_alone(runner, session, make_user):
+    runner.invoke(args=["companies", "import-sirene", str(SAMPLE)])
+    owner = make_user(organisation_name="Plomberie du Garlaban")
+    company = session.scalar(select(Company).where(Company.siret == "40123456200015"))
+    company.organisation_id = owner.memberships[0].organisation_id
+    company.legal_name, company.headcount = "Plomberie du Garlaban SARL", 8
+    session.commit()
+    result = runner.invoke(args=["companies", "import-sirene", str(SAMPLE)])
+    assert "0 ajoutés, 2 mis à jour, 1 gérés par leur entreprise" in result.output
+    session.expire_all()
+    company = session.get(Company, company.id)
+    assert (company.legal_name, company.headcount) == ("Plomberie du Garlaban SARL", 8)
 
 
 def test_import_sirene_bad_header_imports_nothing(runner, session, tmp_path):

@@ -66,7 +66,7 @@ def _print_report(report: importing.ImportReport, shown: list[Rejection], reject
     ignored = ", ".join(f"{count} {reason}" for reason, count in sorted(report.ignored.items())) or "aucun"
     click.echo(
         f"Établissements : {report.inserted} ajoutés, {report.updated} mis à jour, "
-        f"{report.rejected} rejetés ; ignorés : {ignored}."
+        f"{report.kept} gérés par leur entreprise (inchangés), {report.rejected} rejetés ; ignorés : {ignored}."
     )
     for rejection in shown:
         click.echo(f"  ligne {rejection.line} ({rejection.siret or 'sans SIRET'}) : {rejection.reason}")

@@ -21,6 +21,7 @@ from app.reference.models import Commune
 class ImportReport:
     inserted: int = 0
     updated: int = 0
+    kept: int = 0
     rejected: int = 0
     ignored: dict[str, int] = field(default_factory=dict)
 
@@ -56,7 +57,7 @@ def import_sirene(
     written = write_companies(session, records(), source="sirene")
     if on_progress is not None:
         on_progress(counts.bytes_read - seen)
-    return ImportReport(written.inserted, written.updated, counts.rejected, dict(counts.ignored))
+    return ImportReport(written.inserted, written.updated, written.kept, counts.rejected, dict(counts.ignored))
 
 
 def seed_demo(
@@ -64,7 +65,7 @@ def seed_demo(
 ) -> ImportReport:
     """Write the deterministic demo register through the same writer as the SIRENE import."""
     written = write_companies(session, demo.generate_companies(count, seed), source="demo", on_batch=on_progress)
-    return ImportReport(written.inserted, written.updated)
+    return ImportReport(written.inserted, written.updated, written.kept)
 
 
 def company_count(session: Session) -> int:

@@ -31,6 +31,7 @@ BATCH_SIZE = 2000
 class WriteReport:
     inserted: int = 0
     updated: int = 0
+    kept: int = 0  # companies whose organisation manages the profile: the register does not overwrite them
 
 
 def write_companies(
@@ -60,7 +61,8 @@ def _batches(records: Iterable[CompanyRecord], size: int) -> Iterator[list[Compa
 
 
 def _write_batch(session: Session, batch: Sequence[CompanyRecord], source: str, report: WriteReport) -> None:
-    known = _ids(session, [record.siret for record in batch])
+    known, claimed = _ids(session, [record.siret for record in batch])
+    batch = [r for r in batch if r.siret not in claimed]
     turnover_of = _latest_turnovers(session, batch, known)
     old = [r for r in batch if r.siret in known]
     new = [r for r in batch if r.siret not in known]
@@ -69,7 +71,7 @@ def _write_batch(session: Session, batch: Sequence[CompanyRecord], source: str, 
         # are read back in one query.
         rows = [_company_values(r, turnover_of.get(r.siret), source) for r in new]
         session.connection().execute(insert(Company.__table__), rows)
-        known |= _ids(session, [r.siret for r in new])
+        known |= _ids(session, [r.siret for r in new])[0]
     if old:
         rows = [{"id": known[r.siret], **_company_values(r, turnover_of.get(r.siret), None)} for r in old]
         session.execute(update(Company), rows)
@@ -77,10 +79,15 @@ def _write_batch(session: Session, batch: Sequence[CompanyRecord], source: str, 
     _replace_children(session, batch, ids, existing={known[r.siret] for r in old})
     report.inserted += len(new)
     report.updated += len(old)
+    report.kept += len(claimed)
 
 
-def _ids(session: Session, sirets: list[str]) -> dict[str, int]:
-    return dict(session.execute(select(Company.siret, Company.id).where(Company.siret.in_(sirets))).all())
+def _ids(session: Session, sirets: list[str]) -> tuple[dict[str, int], set[str]]:
+    """The ids of the SIRETs already in the register, and those of them an organisation has claimed."""
+    rows = session.execute(
+        select(Company.siret, Company.id, Company.organisation_id).where(Company.siret.in_(sirets))
+    ).all()
+    return {siret: id_ for siret, id_, _ in rows}, {siret for siret, _, owner in rows if owner is not None}
 
 
 def _latest_turnovers(session: Session, batch: Sequence[CompanyRecord], known: dict[str, int]) -> dict[str, int]:

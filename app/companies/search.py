@@ -73,24 +73,33 @@ def communes_within(session: Session, insee: str, radius_km: float | None) -> di
 
 
 def search_companies(session: Session, query: CompanyQuery, today: date | None = None) -> ResultPage:
-    per_page = max(1, min(query.per_page, MAX_PER_PAGE))
-    stmt = _filtered(select(Company), query, today or date.today())
-    distances = communes_within(session, query.near, query.radius_km) if query.near else None
-    if distances is not None:
+    count_stmt, page_stmt, distances = search_statements(session, query, today or date.today())
+    total = session.scalar(count_stmt) or 0
+    companies = session.scalars(
+        page_stmt.options(
+            selectinload(Company.competences), selectinload(Company.certifications), selectinload(Company.commune)
+        )
+    ).all()
+    hits = [Hit(c, distances.get(c.commune_insee) if distances else None) for c in companies]
+    return ResultPage(hits, total, max(1, query.page), _per_page(query))
+
+
+def search_statements(session: Session, query: CompanyQuery, today: date) -> tuple[Select, Select, dict[str, float]]:
+    """The count and page statements of a search, and the distance of each commune within reach."""
+    stmt = _filtered(select(Company), query, today)
+    distances = communes_within(session, query.near, query.radius_km) if query.near else {}
+    if query.near:
         stmt = stmt.where(Company.commune_insee.in_(distances))
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     order = [Company.legal_name, Company.id]
     if distances:
         order.insert(0, case(distances, value=Company.commune_insee))
-    page = max(1, query.page)
-    companies = session.scalars(
-        stmt.order_by(*order)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-        .options(selectinload(Company.competences), selectinload(Company.certifications), selectinload(Company.commune))
-    ).all()
-    hits = [Hit(c, distances.get(c.commune_insee) if distances else None) for c in companies]
-    return ResultPage(hits, total, page, per_page)
+    per_page = _per_page(query)
+    page = stmt.order_by(*order).offset((max(1, query.page) - 1) * per_page).limit(per_page)
+    return select(func.count()).select_from(stmt.subquery()), page, distances
+
+
+def _per_page(query: CompanyQuery) -> int:
+    return max(1, min(query.per_page, MAX_PER_PAGE))
 
 
 def _filtered(stmt: Select, query: CompanyQuery, today: date) -> Select:
