@@ -110,7 +110,7 @@ class CompetenceForm(FrenchForm):
 
 class CertificationForm(FrenchForm):
     scheme = SelectField("Organisme ou norme", choices=[SelectChoice(s, s) for s in CERTIFICATION_SCHEMES])
-    code = StringField("Code ou niveau", validators=[Optional(), Length(max=20)], filters=[_strip])
+    code = StringField("Code ou numéro", validators=[Optional(), Length(max=40)], filters=[_strip])
     label = StringField("Intitulé", validators=[Optional(), Length(max=200)], filters=[_strip])
     valid_until = DateField("Valable jusqu'au", validators=[Optional()])
 

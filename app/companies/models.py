@@ -100,7 +100,7 @@ class Certification(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
     scheme: Mapped[str] = mapped_column(String(40))
-    code: Mapped[str] = mapped_column(String(20), default="")
+    code: Mapped[str] = mapped_column(String(40), default="")  # CNAPS numbers run to 31 characters
     label: Mapped[str] = mapped_column(String(200), default="")
     valid_until: Mapped[date | None] = mapped_column(Date)
 

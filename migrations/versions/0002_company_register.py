@@ -57,7 +57,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('company_id', sa.Integer(), nullable=False),
     sa.Column('scheme', sa.String(length=40), nullable=False),
-    sa.Column('code', sa.String(length=20), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
     sa.Column('label', sa.String(length=200), nullable=False),
     sa.Column('valid_until', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_certification_company_id_company'), ondelete='CASCADE'),
