@@ -30,7 +30,7 @@ PURE_MODULES = {
     "app/reference/geo.py": set(),
     **{
         f"app/companies/{name}.py": set()
-        for name in ("identifiers", "records", "sizes", "naf_cpv", "sirene", "demo", "demo_data")
+        for name in ("identifiers", "records", "sizes", "naf_cpv", "sirene", "demo", "demo_data", "legal_forms")
     },
     "app/tenders/parsing": {"lxml"},
 }

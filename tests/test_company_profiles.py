@@ -55,7 +55,10 @@ def test_create_profile_derives_competences_and_size(owner, browser, session):
     assert created.headcount_band == "11"
     assert created.size_category == "small"  # 12 staff, 1.5 M€
     assert "45310000" in {c.cpv_code for c in created.competences if c.source is CompetenceSource.NAF}
-    assert "Profil d'entreprise enregistré." in text(browser.get(response.headers["Location"]))
+    profile = text(browser.get(response.headers["Location"]))
+    assert "Profil d'entreprise enregistré." in profile
+    assert "Société" not in profile and "Forme juridique" in profile
+    assert "SIRET 53282932200017" in text(browser.get("/tableau-de-bord"))
 
 
 @pytest.mark.parametrize(

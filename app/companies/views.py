@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.companies.forms import DirectoryForm
+from app.companies.legal_forms import legal_form_label
 from app.companies.models import Company
 from app.companies.naf_cpv import NAF_LABELS
 from app.companies.search import CompanyQuery, SearchError, search_companies
@@ -29,6 +30,11 @@ def size_label(value: str | None) -> str:
 @bp.app_template_filter("band_label")
 def band_label(value: str | None) -> str:
     return HEADCOUNT_BANDS[value].label if value in HEADCOUNT_BANDS else "non renseigné"
+
+
+@bp.app_template_filter("legal_form_label")
+def _legal_form_label(code: str | None) -> str:
+    return legal_form_label(code)
 
 
 @bp.app_template_global("naf_label")

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from app import schema
 from app.accounts.models import Organisation, OrganisationKind
+from app.companies.models import Company
 from app.db import get_session
 from app.permissions import authorize, may
 
@@ -30,7 +31,11 @@ def dashboard() -> str:
         rows = get_session().execute(select(Organisation.kind, func.count(Organisation.id)).group_by(Organisation.kind))
         counts = {kind: count for kind, count in rows}
         statistics = [(kind.label, counts.get(kind, 0)) for kind in OrganisationKind]
-    return render_template("main/dashboard.html", statistics=statistics)
+    organisation_ids = [m.organisation_id for m in current_user.memberships]
+    companies = get_session().scalars(
+        select(Company).where(Company.organisation_id.in_(organisation_ids)).order_by(Company.legal_name)
+    ).all()
+    return render_template("main/dashboard.html", statistics=statistics, companies=companies)
 
 
 @bp.get("/appels-d-offres")
