@@ -65,6 +65,10 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
+    if parsed.get_driver_name() == "psycopg":
+        # No server-side prepared statements: a generic plan cached while a table was nearly empty (at the start
+        # of a bulk import) kept scanning it sequentially once it held 100,000 rows.
+        return create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
     return create_engine(url, pool_pre_ping=True)
 
 
