@@ -75,7 +75,7 @@ class IdentityForm(FrenchForm):
     turnover_1 = IntegerField(validators=[Optional(), NumberRange(min=0)])
     turnover_2 = IntegerField(validators=[Optional(), NumberRange(min=0)])
     turnover_3 = IntegerField(validators=[Optional(), NumberRange(min=0)])
-    open_to_groupements = BooleanField("Ouverte aux groupements")
+    open_to_groupements = BooleanField("Ouverte aux groupements", default=True)
     committed_capacity_eur = IntegerField(
         "Capacité déjà engagée (€ HT)", validators=[Optional(), NumberRange(min=0)], default=0
     )
