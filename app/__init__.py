@@ -25,6 +25,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from app.main.views import bp as main_bp
     from app.permissions import may
     from app.reference.cli import init_app as init_reference_cli
+    from app.tenders.cli import init_app as init_tenders_cli
+    from app.tenders.views import bp as tenders_bp
 
     app = Flask(
         __name__,
@@ -48,7 +50,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(companies_bp)
     app.register_blueprint(company_edit_bp)
+    app.register_blueprint(tenders_bp)
     init_accounts_cli(app)
     init_companies_cli(app)
     init_reference_cli(app)
+    init_tenders_cli(app)
     return app

@@ -3,6 +3,7 @@
 from app.accounts.models import Invitation, Membership, Organisation, User
 from app.companies.models import Certification, Company, CompanyReference, Competence, Turnover
 from app.reference.models import Commune, CpvCode, NutsRegion
+from app.tenders.models import LotRequirement, Tender, TenderLot
 
 __all__ = [
     "Certification",
@@ -12,9 +13,12 @@ __all__ = [
     "Competence",
     "CpvCode",
     "Invitation",
+    "LotRequirement",
     "Membership",
     "NutsRegion",
     "Organisation",
+    "Tender",
+    "TenderLot",
     "Turnover",
     "User",
 ]

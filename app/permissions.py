@@ -57,6 +57,16 @@ RULES: dict[str, Rule] = {
     "view_company": _signed_in,  # the public part of a profile
     "edit_company": _company_member,
     "create_company": _company_organisation_member,
+    "import_tender": lambda u, _obj: _signed_in(u, None) and bool(u.memberships),
+    # Requirements of a lot are edited by the organisation that imported the notice, and by operators.
+    "edit_tender": lambda u, tender: (
+        _operator(u, None)
+        or (
+            tender.organisation_id is not None
+            and _signed_in(u, None)
+            and u.membership_in(tender.organisation_id) is not None
+        )
+    ),
 }
 
 

@@ -11,7 +11,8 @@ import pytest
 from app.companies.identifiers import luhn_check_digit
 from app.companies.records import CertificationRecord, CompanyRecord
 from app.companies.register import write_companies
-from app.companies.search import CompanyQuery, SearchError, cpv_prefix, search_companies
+from app.companies.search import CompanyQuery, search_companies
+from app.search import SearchError, cpv_prefix
 
 
 def siret(n: int) -> str:
@@ -58,7 +59,7 @@ def register(session):
 
 
 def names(page) -> list[str]:
-    return [hit.company.legal_name for hit in page.hits]
+    return [hit.company.legal_name for hit in page.items]
 
 
 @pytest.mark.parametrize(
@@ -93,8 +94,8 @@ def test_search_by_radius_orders_by_distance(register, session):
     page = search_companies(session, CompanyQuery(near="13055", radius_km=20))
     assert names(page)[:2] == ["Isolation 100% Provence_", "Électricité du Vieux-Port"]  # Marseille, by name
     assert "Toitures de Pertuis" not in names(page)
-    assert page.hits[0].distance_km == 0
-    aubagne = next(h for h in page.hits if h.company.commune_insee == "13005")
+    assert page.items[0].distance_km == 0
+    aubagne = next(h for h in page.items if h.company.commune_insee == "13005")
     assert 10 < aubagne.distance_km < 20
 
 
@@ -114,7 +115,7 @@ def test_search_text_treats_like_wildcards_literally(register, session):
 def test_search_paginates(register, session):
     first = search_companies(session, CompanyQuery(per_page=2))
     third = search_companies(session, CompanyQuery(per_page=2, page=3))
-    assert (first.total, first.pages, len(first.hits), len(third.hits)) == (5, 3, 2, 1)
+    assert (first.total, first.pages, len(first.items), len(third.items)) == (5, 3, 2, 1)
 
 
 def test_search_unknown_commune_is_refused(register, session):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from app.companies.models import Company
 from app.permissions import RULES, may
+from app.tenders.models import Tender
 from tests.databases import PASSWORD
 
 ACTORS = ("anonymous", "outsider", "member", "admin", "operator")
@@ -18,6 +19,7 @@ ACTORS = ("anonymous", "outsider", "member", "admin", "operator")
 # Expected answer of may(actor, action, target), one row per action in RULES. The target is the admin's
 # organisation (a PME), or its company for the actions in COMPANY_ACTIONS.
 COMPANY_ACTIONS = {"view_company", "edit_company"}
+TENDER_ACTIONS = {"edit_tender"}  # the target is a tender the admin's organisation imported
 MATRIX = {
     #                    anonymous outsider member admin  operator
     "view_home":         (True,    True,    True,  True,  True),
@@ -29,6 +31,8 @@ MATRIX = {
     "view_company":      (False,   True,    True,  True,  True),
     "edit_company":      (False,   False,   True,  True,  False),
     "create_company":    (False,   False,   True,  True,  False),
+    "import_tender":     (False,   True,    True,  True,  True),
+    "edit_tender":       (False,   False,   True,  True,  True),
 }  # fmt: skip
 
 CASES = [
@@ -57,6 +61,19 @@ def cast(make_user, session):
             organisation=target,
         )
     )
+    session.add(
+        Tender(
+            format="eforms",
+            notice_id="n-1",
+            subtype="16",
+            title="Travaux",
+            buyer_name="Ville",
+            source_name="n.xml",
+            xml_sha256="0" * 64,
+            xml=b"<x/>",
+            organisation=target,
+        )
+    )
     session.commit()
     users = {"outsider": outsider, "member": member, "admin": admin, "operator": operator}
     return target, {"anonymous": AnonymousUserMixin()} | {name: session.get(User, u.id) for name, u in users.items()}
@@ -71,6 +88,8 @@ def test_may_matrix(cast, session, action, actor, allowed):
     target, people = cast
     if action in COMPANY_ACTIONS:
         target = session.scalar(select(Company).where(Company.organisation_id == target.id))
+    if action in TENDER_ACTIONS:
+        target = session.scalar(select(Tender).where(Tender.organisation_id == target.id))
     assert may(people[actor], action, target) is allowed
 
 

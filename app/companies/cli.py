@@ -12,10 +12,11 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.companies import importing
-from app.companies.search import CompanyQuery, SearchError, search_companies
+from app.companies.search import CompanyQuery, search_companies
 from app.companies.sirene import Rejection, SireneFileError
 from app.db import get_session
 from app.errors import CliError
+from app.search import SearchError
 
 companies_cli = AppGroup("companies", help="Registre des entreprises.")
 demo_cli = AppGroup("demo", help="Données de démonstration.")
@@ -94,7 +95,7 @@ def search_command(cpv, near, radius_km, sizes, certification, limit, as_json) -
         result = search_companies(get_session(), query)
     except SearchError as exc:
         raise CliError(str(exc)) from exc
-    rows = [_as_dict(hit) for hit in result.hits]
+    rows = [_as_dict(hit) for hit in result.items]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return

@@ -12,12 +12,13 @@ from app.companies.forms import DirectoryForm
 from app.companies.legal_forms import legal_form_label
 from app.companies.models import Company
 from app.companies.naf_cpv import NAF_LABELS
-from app.companies.search import CompanyQuery, SearchError, search_companies
+from app.companies.search import CompanyQuery, search_companies
 from app.companies.sizes import HEADCOUNT_BANDS, SizeCategory
 from app.db import get_session
 from app.forms import form_status
 from app.permissions import authorize, may
 from app.reference.models import Commune, CpvCode
+from app.search import SearchError
 
 bp = Blueprint("companies", __name__, url_prefix="/entreprises")
 
@@ -65,7 +66,7 @@ def directory() -> tuple[str, int]:
             result = search_companies(get_session(), _query(form))
         except SearchError as error:
             form.cpv.errors = [*form.cpv.errors, str(error)]
-    labels = cpv_labels(c.cpv_code for hit in (result.hits if result else []) for c in hit.company.competences)
+    labels = cpv_labels(c.cpv_code for hit in (result.items if result else []) for c in hit.company.competences)
     return render_template("companies/directory.html", form=form, result=result, labels=labels), form_status(form)
 
 

@@ -32,16 +32,12 @@ def dashboard() -> str:
         counts = {kind: count for kind, count in rows}
         statistics = [(kind.label, counts.get(kind, 0)) for kind in OrganisationKind]
     organisation_ids = [m.organisation_id for m in current_user.memberships]
-    companies = get_session().scalars(
-        select(Company).where(Company.organisation_id.in_(organisation_ids)).order_by(Company.legal_name)
-    ).all()
+    companies = (
+        get_session()
+        .scalars(select(Company).where(Company.organisation_id.in_(organisation_ids)).order_by(Company.legal_name))
+        .all()
+    )
     return render_template("main/dashboard.html", statistics=statistics, companies=companies)
-
-
-@bp.get("/appels-d-offres")
-def tenders() -> str:
-    authorize("browse_directory")
-    return render_template("main/tenders.html")
 
 
 @bp.get("/groupements")

@@ -1,0 +1,1 @@
+"""Pure notice parsers: ``bytes → Notice | Skipped``, standard library and lxml only."""

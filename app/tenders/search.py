@@ -1,0 +1,62 @@
+"""The tender list: open tenders first by deadline, filtered by text, CPV (with the hierarchy), place and date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.pagination import Page, clamp, count
+from app.search import SearchError, cpv_prefix, escape_like, prefix_range
+from app.tenders.models import LotRequirement, Tender, TenderLot
+
+
+@dataclass(frozen=True)
+class TenderQuery:
+    text: str | None = None
+    cpv: str | None = None
+    nuts: str | None = None  # a NUTS prefix: "FRL04", "FRL0"
+    deadline_after: date | None = None
+    include_closed: bool = False
+    page: int = 1
+    per_page: int = 20
+
+
+def search_tenders(session: Session, query: TenderQuery, now: datetime | None = None) -> Page[Tender]:
+    stmt = select(Tender)
+    now = now or datetime.now(UTC)
+    if not query.include_closed:
+        stmt = stmt.where(or_(Tender.deadline_utc.is_(None), Tender.deadline_utc >= now))
+    if query.deadline_after:
+        stmt = stmt.where(Tender.deadline_utc >= datetime.combine(query.deadline_after, time.min, tzinfo=UTC))
+    if query.text:
+        pattern = f"%{escape_like(query.text.lower())}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Tender.title).like(pattern, escape="\\"),
+                func.lower(Tender.buyer_name).like(pattern, escape="\\"),
+            )
+        )
+    if query.cpv:
+        lower, upper = prefix_range(cpv_prefix(query.cpv))
+        lots = (
+            select(TenderLot.tender_id)
+            .join(LotRequirement)
+            .where(LotRequirement.kind == "cpv", LotRequirement.code >= lower, LotRequirement.code < upper)
+        )
+        stmt = stmt.where(Tender.id.in_(lots))
+    if query.nuts:
+        if not query.nuts.isalnum():
+            raise SearchError("Code NUTS invalide.")
+        places = select(TenderLot.tender_id).where(TenderLot.nuts.like(f"%{query.nuts}%"))
+        stmt = stmt.where(or_(Tender.id.in_(places), Tender.buyer_nuts.like(f"{query.nuts}%")))
+    page, per_page = clamp(query.page, query.per_page)
+    tenders = session.scalars(
+        stmt.order_by(Tender.deadline_utc.is_(None), Tender.deadline_utc, Tender.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .options(selectinload(Tender.lots))
+    ).all()
+    return Page(list(tenders), count(session, stmt), page, per_page)

@@ -1,0 +1,140 @@
+"""Tender list, notice upload, tender page and the requirements of each lot."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app.db import get_session
+from app.forms import FrenchForm, commit_or_show, form_status
+from app.permissions import authorize, may
+from app.reference.models import CpvCode
+from app.search import SearchError
+from app.tenders import requirements_edit
+from app.tenders.forms import RequirementForm, TenderFilterForm, UploadForm
+from app.tenders.models import Tender
+from app.tenders.parsing.model import NoticeParseError
+from app.tenders.search import TenderQuery, search_tenders
+from app.tenders.services import import_notice
+
+bp = Blueprint("tenders", __name__, url_prefix="/appels-d-offres")
+
+
+@bp.get("")
+def index() -> tuple[str, int]:
+    authorize("browse_directory")
+    form = TenderFilterForm(request.args)
+    result = None
+    if form.validate():
+        page = request.args.get("page", "1")
+        query = TenderQuery(
+            text=form.q.data or None,
+            cpv=form.cpv.data or None,
+            nuts=form.nuts.data or None,
+            deadline_after=form.deadline_after.data,
+            include_closed=form.include_closed.data,
+            page=int(page) if page.isdigit() else 1,
+        )
+        try:
+            result = search_tenders(get_session(), query)
+        except SearchError as error:
+            form.cpv.errors = [*form.cpv.errors, str(error)]
+    return render_template("tenders/index.html", form=form, result=result, now=datetime.now(UTC)), form_status(form)
+
+
+@bp.route("/importer", methods=["GET", "POST"])
+@login_required
+def upload() -> str | Response | tuple[str, int]:
+    authorize("import_tender")
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload_file = form.notice.data
+        organisation_id = current_user.memberships[0].organisation_id
+        try:
+            outcome = commit_or_show(
+                form,
+                lambda session: import_notice(
+                    session, upload_file.read(), upload_file.filename or "avis.xml", organisation_id
+                ),
+            )
+        except NoticeParseError as error:
+            get_session().rollback()
+            form.notice.errors = [*form.notice.errors, f"Avis illisible : {error}"]
+            outcome = None
+        if outcome is not None:
+            return _after_import(outcome)
+    return render_template("tenders/upload.html", form=form), form_status(form)
+
+
+_MESSAGES = {
+    "imported": ("Avis importé.", "success"),
+    "updated": ("Nouvelle version de l'avis importée ; elle remplace la précédente.", "success"),
+    "unchanged": ("Cet avis était déjà importé dans cette version : rien n'a changé.", "info"),
+}
+
+
+def _after_import(outcome) -> Response:
+    if outcome.status == "skipped":
+        flash(f"Avis non importé : {outcome.reason}.", "error")
+        return redirect(url_for(".upload"))
+    message, category = _MESSAGES[outcome.status]
+    flash(message, category)
+    return redirect(url_for(".detail", tender_id=outcome.tender.id))
+
+
+def _tender_or_404(tender_id: int) -> Tender:
+    tender = get_session().get(Tender, tender_id)
+    if tender is None:
+        abort(404)
+    return tender
+
+
+@bp.get("/<int:tender_id>")
+def detail(tender_id: int) -> str:
+    authorize("browse_directory")
+    tender = _tender_or_404(tender_id)
+    codes = {r.code for lot in tender.lots for r in lot.requirements if r.kind == "cpv"}
+    labels = dict(get_session().execute(select(CpvCode.code, CpvCode.label_fr).where(CpvCode.code.in_(codes))).all())
+    return render_template(
+        "tenders/detail.html",
+        tender=tender,
+        labels=labels,
+        forms={lot.id: RequirementForm(prefix=f"lot-{lot.id}") for lot in tender.lots},
+        can_edit=may(current_user, "edit_tender", tender),
+    )
+
+
+@bp.post("/<int:tender_id>/lots/<int:lot_pk>/exigences")
+@login_required
+def add_requirement(tender_id: int, lot_pk: int) -> Response:
+    tender = _tender_or_404(tender_id)
+    authorize("edit_tender", tender)
+    lot = next((lot for lot in tender.lots if lot.id == lot_pk), None) or abort(404)
+    form = RequirementForm(prefix=f"lot-{lot.id}")
+    if form.validate_on_submit():
+        commit_or_show(form, lambda session: requirements_edit.add(session, lot, form.kind.data, form.code.data))
+    return _back(tender, form, "Exigence ajoutée.")
+
+
+@bp.post("/<int:tender_id>/lots/<int:lot_pk>/exigences/<int:requirement_id>/supprimer")
+@login_required
+def remove_requirement(tender_id: int, lot_pk: int, requirement_id: int) -> Response:
+    tender = _tender_or_404(tender_id)
+    authorize("edit_tender", tender)
+    lot = next((lot for lot in tender.lots if lot.id == lot_pk), None) or abort(404)
+    form = FrenchForm()
+    if form.validate_on_submit():
+        commit_or_show(form, lambda session: requirements_edit.remove(session, lot, requirement_id))
+    return _back(tender, form, "Exigence retirée.")
+
+
+def _back(tender: Tender, form: FrenchForm, message: str) -> Response:
+    if form.errors:
+        flash("Rien n'a été enregistré : " + "; ".join(e for errs in form.errors.values() for e in errs), "error")
+    else:
+        flash(message, "success")
+    return redirect(url_for(".detail", tender_id=tender.id))
