@@ -11,7 +11,7 @@ CPV_FILE ?= ../shared/corpus/cpv-2008/cpv_2008_fr_en.csv
 # Local serving is plain HTTP: the session cookie cannot carry the Secure flag there.
 RUN_ENV = GROUPEMENT_SESSION_COOKIE_SECURE=false GROUPEMENT_REMEMBER_COOKIE_SECURE=false
 
-.PHONY: run test lint format clean bench bench-register
+.PHONY: run test lint format clean bench bench-register bench-notices
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -47,13 +47,17 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-register
+bench: bench-register bench-notices
 
 # Demo register seeding and directory search, on SQLite then on PostgreSQL (GROUPEMENT_TEST_DATABASE_URL).
 bench-register: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.register --backend sqlite
 	@if [ -n "$$GROUPEMENT_TEST_DATABASE_URL" ]; then $(BIN)/python -m benchmarks.register --backend postgresql; \
 	else echo "PostgreSQL skipped: set GROUPEMENT_TEST_DATABASE_URL"; fi
+
+# Parsing the shared corpus against a bare lxml loop, and importing 1,000 notices.
+bench-notices: $(VENV)/.dev
+	$(BIN)/python -m benchmarks.notices
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, time, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from lxml import etree
 
@@ -48,14 +49,26 @@ _SELECTION_CODE = (
 _WEIGHT = f"{EXT}/efac:AwardCriterionParameter[efbc:ParameterCode/@listName='number-weight']/efbc:ParameterNumeric"
 
 
+@cache
+def _compiled(path: str) -> etree.XPath:
+    # Compiling an XPath costs more than evaluating it: each distinct path is compiled once per process.
+    return etree.XPath(path, namespaces=NS, smart_strings=False)
+
+
 def find(node: etree._Element, path: str) -> list[etree._Element]:
-    return node.xpath(path, namespaces=NS)
+    return _compiled(path)(node)
+
+
+def _string(element: etree._Element) -> str:
+    if len(element) == 0:  # most notice fields are leaves: skip the text iterator
+        return (element.text or "").strip()
+    return "".join(element.itertext()).strip()
 
 
 def first_text(node: etree._Element, path: str) -> str | None:
     """The first non-empty, stripped text the path selects, or None."""
     for element in find(node, path):
-        text = element.xpath("string()").strip()
+        text = _string(element) if isinstance(element, etree._Element) else str(element).strip()
         if text:
             return text
     return None
@@ -63,7 +76,7 @@ def first_text(node: etree._Element, path: str) -> str | None:
 
 def localized(node: etree._Element, path: str, language: str | None) -> str | None:
     """A multilingual text: in French when given, else in the notice language, else the first one."""
-    found = [(el.get("languageID", "").upper(), el.xpath("string()").strip()) for el in find(node, path)]
+    found = [(el.get("languageID", "").upper(), _string(el)) for el in find(node, path)]
     found = [(lang, text) for lang, text in found if _MEANINGFUL.search(text)]  # not "-" nor "---"
     for wanted in ("FRA", language):
         for lang, text in found:

@@ -17,6 +17,7 @@ _PARSER = etree.XMLParser(
     huge_tree=False,
     remove_comments=True,
     remove_pis=True,
+    remove_blank_text=True,  # whitespace between elements: a smaller tree, parsed and walked faster
 )
 
 
