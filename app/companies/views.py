@@ -17,7 +17,8 @@ from app.companies.sizes import HEADCOUNT_BANDS, SizeCategory
 from app.db import get_session
 from app.forms import form_status
 from app.permissions import authorize, may
-from app.reference.models import Commune, CpvCode
+from app.reference.cpv_labels import cpv_labels
+from app.reference.models import Commune
 from app.search import SearchError
 
 bp = Blueprint("companies", __name__, url_prefix="/entreprises")
@@ -47,14 +48,6 @@ def commune_choices() -> list[tuple[str, str]]:
     return [(c.insee_code, c.name) for c in get_session().scalars(select(Commune).order_by(Commune.name))]
 
 
-def cpv_labels(codes) -> dict[str, str]:
-    codes = set(codes)
-    if not codes:
-        return {}
-    rows = get_session().execute(select(CpvCode.code, CpvCode.label_fr).where(CpvCode.code.in_(codes)))
-    return dict(rows.all())
-
-
 @bp.get("")
 def directory() -> tuple[str, int]:
     authorize("browse_directory")
@@ -66,7 +59,9 @@ def directory() -> tuple[str, int]:
             result = search_companies(get_session(), _query(form))
         except SearchError as error:
             form.cpv.errors = [*form.cpv.errors, str(error)]
-    labels = cpv_labels(c.cpv_code for hit in (result.items if result else []) for c in hit.company.competences)
+    labels = cpv_labels(
+        get_session(), (c.cpv_code for hit in (result.items if result else []) for c in hit.company.competences)
+    )
     return render_template("companies/directory.html", form=form, result=result, labels=labels), form_status(form)
 
 
@@ -98,7 +93,7 @@ def profile(company_id: int) -> str:
     return render_template(
         "companies/profile.html",
         company=company,
-        labels=cpv_labels(codes),
+        labels=cpv_labels(get_session(), codes),
         today=date.today(),
         can_edit=may(current_user, "edit_company", company),
     )

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.reference.models import CpvCode
+from app.reference.cpv_labels import cpv_labels
 from app.tenders.models import LotRequirement, Tender, TenderLot
 from app.tenders.parsing.dispatch import parse_notice
 from app.tenders.parsing.model import Lot, Notice, Skipped
@@ -74,7 +74,7 @@ def _fill(session: Session, tender: Tender, notice: Notice, data: bytes, source_
     tender.max_lots_submitted, tender.max_lots_awarded = notice.max_lots_submitted, notice.max_lots_awarded
     tender.groupement_legal_form = notice.groupement_legal_form
     tender.source_name, tender.xml, tender.xml_sha256 = source_name[:255], data, hashlib.sha256(data).hexdigest()
-    labels = _cpv_labels(session, notice)
+    labels = cpv_labels(session, (c for lot in notice.lots for c in (lot.main_cpv, *lot.additional_cpv)))
     tender.lots.clear()
     session.flush()  # the old lots go before the new ones take their positions
     tender.lots.extend(_lot(position, lot, labels) for position, lot in enumerate(notice.lots, start=1))
@@ -99,13 +99,6 @@ def _deadline_utc(notice: Notice) -> datetime | None:
     moment = datetime.combine(notice.deadline.day, at.replace(tzinfo=None) if at else datetime.max.time())
     zone = at.tzinfo if at is not None and at.tzinfo is not None else PARIS
     return moment.replace(tzinfo=zone).astimezone(UTC)
-
-
-def _cpv_labels(session: Session, notice: Notice) -> dict[str, str]:
-    codes = {c for lot in notice.lots for c in (lot.main_cpv, *lot.additional_cpv) if c}
-    if not codes:
-        return {}
-    return dict(session.execute(select(CpvCode.code, CpvCode.label_fr).where(CpvCode.code.in_(codes))).all())
 
 
 def _lot(position: int, lot: Lot, labels: dict[str, str]) -> TenderLot:

@@ -6,13 +6,12 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.db import get_session
 from app.forms import FrenchForm, commit_or_show, form_status
 from app.permissions import authorize, may
-from app.reference.models import CpvCode
+from app.reference.cpv_labels import cpv_labels
 from app.search import SearchError
 from app.tenders import requirements_edit
 from app.tenders.forms import RequirementForm, TenderFilterForm, UploadForm
@@ -97,8 +96,7 @@ def _tender_or_404(tender_id: int) -> Tender:
 def detail(tender_id: int) -> str:
     authorize("browse_directory")
     tender = _tender_or_404(tender_id)
-    codes = {r.code for lot in tender.lots for r in lot.requirements if r.kind == "cpv"}
-    labels = dict(get_session().execute(select(CpvCode.code, CpvCode.label_fr).where(CpvCode.code.in_(codes))).all())
+    labels = cpv_labels(get_session(), (r.code for lot in tender.lots for r in lot.requirements if r.kind == "cpv"))
     return render_template(
         "tenders/detail.html",
         tender=tender,
