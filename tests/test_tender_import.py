@@ -131,6 +131,8 @@ def test_upload_page_imports_and_refuses_bad_files(browser, make_user, session):
     assert response.status_code == 302
     page = unescape(browser.get(response.headers["Location"]).get_data(as_text=True))
     assert "Avis importé." in page and "Ville de Marseille" in page and "Lots (3)" in page
+    assert "CPV principal du lot" in page and "critère de sélection" in page  # sources in French
+    assert "main-cpv" not in page
     bad = browser.submit(
         "/appels-d-offres/importer", {"notice": (io.BytesIO(XXE), "xxe.xml")}, content_type="multipart/form-data"
     )

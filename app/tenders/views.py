@@ -13,7 +13,7 @@ from app.forms import FrenchForm, commit_or_show, form_status
 from app.permissions import authorize, may
 from app.reference.cpv_labels import cpv_labels
 from app.search import SearchError
-from app.tenders import requirements_edit
+from app.tenders import labels, requirements_edit
 from app.tenders.forms import RequirementForm, TenderFilterForm, UploadForm
 from app.tenders.models import Tender
 from app.tenders.parsing.model import NoticeParseError
@@ -21,6 +21,11 @@ from app.tenders.search import TenderQuery, search_tenders
 from app.tenders.services import import_notice
 
 bp = Blueprint("tenders", __name__, url_prefix="/appels-d-offres")
+
+
+@bp.app_context_processor
+def _wording() -> dict:
+    return {"wording": labels, "requirement_source": labels.requirement_source}
 
 
 @bp.get("")
