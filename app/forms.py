@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from flask import flash
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,15 @@ def commit_or_show(form: FrenchForm, action: Callable[[Session], T]) -> T | None
         return None
     session.commit()
     return result
+
+
+def flash_result(form: FrenchForm, message: str) -> None:
+    """After a small form posted from another page: its errors, or ``message`` when it went through."""
+    if form.errors:
+        errors = "; ".join(error for errors in form.errors.values() for error in errors)
+        flash(f"Rien n'a été enregistré : {errors}", "error")
+    else:
+        flash(message, "success")
 
 
 def form_status(form: FrenchForm) -> int:

@@ -13,7 +13,7 @@ from app.companies import profiles
 from app.companies.forms import CertificationForm, CompetenceForm, CreateCompanyForm, IdentityForm, ReferenceForm
 from app.companies.models import Certification, Company, CompanyReference
 from app.companies.views import commune_choices, company_or_404
-from app.forms import FrenchForm, commit_or_show, form_status
+from app.forms import FrenchForm, commit_or_show, flash_result, form_status
 from app.permissions import authorize, may
 
 bp = Blueprint("company_edit", __name__, url_prefix="/entreprises")
@@ -105,11 +105,7 @@ def _editable(company_id: int) -> Company:
 
 
 def _after(company: Company, form: FrenchForm, message: str) -> Response:
-    if form.errors:
-        errors = "; ".join(e for errs in form.errors.values() for e in errs)
-        flash(f"Rien n'a été enregistré : {errors}", "error")
-    else:
-        flash(message, "success")
+    flash_result(form, message)
     return redirect(url_for(".edit", company_id=company.id))
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.db import get_session
-from app.forms import FrenchForm, commit_or_show, form_status
+from app.forms import FrenchForm, commit_or_show, flash_result, form_status
 from app.permissions import authorize, may
 from app.reference.cpv_labels import cpv_labels
 from app.search import SearchError
@@ -136,8 +136,5 @@ def remove_requirement(tender_id: int, lot_pk: int, requirement_id: int) -> Resp
 
 
 def _back(tender: Tender, form: FrenchForm, message: str) -> Response:
-    if form.errors:
-        flash("Rien n'a été enregistré : " + "; ".join(e for errs in form.errors.values() for e in errs), "error")
-    else:
-        flash(message, "success")
+    flash_result(form, message)
     return redirect(url_for(".detail", tender_id=tender.id))
