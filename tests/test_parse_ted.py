@@ -1,16 +1,15 @@
-"""The TED R2.0.9 parser: a hand-written Aix-en-Provence works notice (F02) read field by field, its variants (other
-forms, translations, odd or missing values), then every notice of the shared corpus when it is present."""
+"""The TED R2.0.9 parser: a hand-written Aix-en-Provence works notice (F02) read field by field, which of its copies
+(original or translation) is read, and the other forms, read or skipped.
+
+Odd or missing values, procedure types, lot limits and minimal notices are in test_parse_ted_edge_cases.py; every
+notice of the shared corpus in test_parse_ted_corpus.py."""
 
 from __future__ import annotations
 
-import csv
-import re
 from datetime import date, time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from lxml import etree
 
 from app.tenders.parsing.model import (
     AwardCriterion,
@@ -27,12 +26,11 @@ from app.tenders.parsing.model import (
 )
 from app.tenders.parsing.ted import parse_ted
 from app.tenders.parsing.xml import parse_xml
+from tests.notice_expectations import TED_ORIGINAL as ORIGINAL
+from tests.notice_expectations import ted_fixture as _fixture
+from tests.notice_expectations import ted_in_original as _in_original
+from tests.notice_expectations import ted_parse as _parse
 
-FIXTURE = Path(__file__).parent / "fixtures" / "notices" / "ted_f02_aix_travaux.xml"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ted-r2.0.9-legacy-notices"
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus partagé absent (../shared/corpus)")
-TED_NS = "http://publications.europa.eu/resource/schema/ted/R2.0.9/publication"
-ORIGINAL = '<F02_2014 CATEGORY="ORIGINAL" FORM="F02" LG="FR">'
 TRANSLATION = '<F02_2014 CATEGORY="TRANSLATION" FORM="F02" LG="EN">'
 ONLY_CALLS = "seuls les avis de marché (appels à la concurrence) sont importés"
 
@@ -149,21 +147,6 @@ EXPECTED = Notice(
 )
 
 
-def _parse(text: str) -> Notice | Skipped:
-    return parse_ted(parse_xml(text.encode("utf-8")))
-
-
-def _fixture() -> str:
-    return FIXTURE.read_text(encoding="utf-8")
-
-
-def _in_original(old: str, new: str, text: str | None = None) -> str:
-    """The fixture with the first ``old`` of the French ORIGINAL form replaced by ``new``; the translation intact."""
-    head, original = (text or _fixture()).split(ORIGINAL)
-    assert old in original, old
-    return head + ORIGINAL + original.replace(old, new, 1)
-
-
 def _as_form(form: str, text: str | None = None) -> str:
     """The fixture with both copies of the form renamed (F02_2014 → ``form``_2014)."""
     return (text or _fixture()).replace("F02_2014", f"{form}_2014").replace('FORM="F02"', f'FORM="{form}"')
@@ -273,225 +256,3 @@ def test_an_f05_utilities_notice_gives_the_legal_form_of_groupements():
 def test_an_f24_concession_notice_is_read():
     notice = _parse(_as_form("F24", _in_original("<PT_OPEN/>", "")))
     assert (notice.subtype, notice.procedure_type, len(notice.lots)) == ("F24", None, 3)
-
-
-@pytest.mark.parametrize(
-    ("element", "code"),
-    [
-        ("<PT_RESTRICTED/>", "restricted"),
-        ("<PT_COMPETITIVE_NEGOTIATION/>", "neg-w-call"),
-        ("<PT_COMPETITIVE_DIALOGUE/>", "comp-dial"),
-        ("<PT_INNOVATION_PARTNERSHIP/>", "innovation"),
-        ("<PT_INVOLVING_NEGOTIATION/>", "neg-w-call"),
-        ("<PT_AWARD_CONTRACT_WITHOUT_CALL/>", "neg-wo-call"),
-        ("", None),
-    ],
-)
-def test_procedure_types_are_mapped_to_eforms_codes(element, code):
-    assert _parse(_in_original("<PT_OPEN/>", element)).procedure_type == code
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "limits"),
-    [
-        ("<LOT_MAX_NUMBER>3</LOT_MAX_NUMBER>", "<LOT_ONE_ONLY/>", (1, 2)),
-        ("<LOT_MAX_NUMBER>3</LOT_MAX_NUMBER>", "<LOT_ALL/>", (None, 2)),
-        ("<LOT_MAX_ONE_TENDERER>2</LOT_MAX_ONE_TENDERER>", "", (3, None)),
-    ],
-)
-def test_lot_limits(old, new, limits):
-    notice = _parse(_in_original(old, new))
-    assert (notice.max_lots_submitted, notice.max_lots_awarded) == limits
-
-
-@pytest.mark.parametrize(
-    ("flag", "code"),
-    [
-        ("<RESTRICTED_SHELTERED_WORKSHOP/>", "res-ws"),
-        ("<RESTRICTED_SHELTERED_PROGRAM/>", "res-ws"),
-        ("<RESERVED_ORGANISATIONS_SERVICE_MISSION/>", "res-pub-ser"),
-    ],
-)
-def test_reserved_participation_applies_to_every_lot(flag, code):
-    notice = _parse(_in_original("<PERFORMANCE_CONDITIONS>", flag + "<PERFORMANCE_CONDITIONS>"))
-    assert [lot.reserved for lot in notice.lots] == [code] * 3
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "read", "expected"),
-    [
-        ("<TIME_RECEIPT_TENDERS>9:00<", "<TIME_RECEIPT_TENDERS>25:00<", lambda n: n.deadline.at, None),
-        ("<TIME_RECEIPT_TENDERS>9:00</TIME_RECEIPT_TENDERS>", "", lambda n: n.deadline, Deadline(date(2020, 12, 4))),
-        ("<DATE_RECEIPT_TENDERS>2020-12-04<", "<DATE_RECEIPT_TENDERS>4 décembre<", lambda n: n.deadline, None),
-        ('<VAL_OBJECT CURRENCY="EUR">', "<VAL_OBJECT>", lambda n: n.lots[0].estimated_value, None),
-        (">850000.00<", ">environ 850 k€<", lambda n: n.lots[0].estimated_value, None),
-        (
-            '"MONTH">12<',
-            '"MONTH">douze<',
-            lambda n: (n.lots[0].duration_days, n.lots[0].duration_text),
-            (None, "douze MONTH"),
-        ),
-        ("<AC_WEIGHTING>60<", "<AC_WEIGHTING>voir le RC<", lambda n: n.lots[0].award_criteria[0].weight, None),
-        ("<AC_WEIGHTING>40 %<", "<AC_WEIGHTING>12,5 %<", lambda n: n.lots[0].award_criteria[1].weight, Decimal("12.5")),
-        ("<LOT_MAX_NUMBER>3<", "<LOT_MAX_NUMBER>trois<", lambda n: n.max_lots_submitted, None),
-        ('CODE="45223220"', 'CODE="4522322"', lambda n: n.lots[0].additional_cpv, ("45262522",)),
-        ('<n2016:NUTS CODE="FRL04"/>', '<n2016:NUTS CODE="00"/>', lambda n: n.buyer.nuts, None),
-        ('<n2016:NUTS CODE="FRL04"/>', "", lambda n: n.buyer.nuts, None),
-        ("<NATIONALID>211 300 017 00012<", "<NATIONALID>N/A<", lambda n: n.buyer.identifier, None),
-        ('CTYPE="WORKS"', 'CTYPE="OTHER"', lambda n: n.nature, None),
-        ('<COUNTRY VALUE="FR"/>', '<COUNTRY VALUE="TZ"/>', lambda n: n.buyer.country, "TZ"),
-    ],
-)
-def test_odd_or_missing_values_become_none_without_error(old, new, read, expected):
-    assert read(_parse(_in_original(old, new))) == expected
-
-
-def test_lot_nuts_in_other_nomenclatures_and_the_procedure_fallback():
-    text = _fixture().replace(
-        'xmlns:n2016="http://publications.europa.eu/resource/schema/ted/2016/nuts"',
-        'xmlns:n2016="http://publications.europa.eu/resource/schema/ted/2016/nuts" '
-        'xmlns:n2013="http://publications.europa.eu/resource/schema/ted/2013/nuts"',
-    )
-    text = _in_original('<n2016:NUTS CODE="FRL04"/>', '<n2013:NUTS CODE="FR824"/>', text)  # the buyer's
-    text = _in_original('<n2016:NUTS CODE="FRL04"/>', '<n2013:NUTS CODE="FR825"/>', text)  # lot 1
-    text = _in_original('<n2016:NUTS CODE="FRL04"/>', "", text)  # lot 2: none of its own
-    notice = _parse(text)
-    assert notice.buyer.nuts == "FRL04"  # NUTS 2013 PACA codes are mapped to the current ones
-    assert [lot.nuts for lot in notice.lots] == [("FRL05",), ("FRL04",), ("FRL04",)]  # lot 2 ← PERFORMANCE_NUTS
-
-
-def _minimal(descriptions: str) -> str:
-    return f"""<TED_EXPORT xmlns="{TED_NS}" xmlns:n2021="http://publications.europa.eu/resource/schema/ted/2021/nuts"
-        DOC_ID="1-2021"><CODED_DATA_SECTION><NOTICE_DATA><n2021:PERFORMANCE_NUTS CODE="FRL04"/></NOTICE_DATA>
-        </CODED_DATA_SECTION><FORM_SECTION><F02_2014 CATEGORY="ORIGINAL" LG="FR"><OBJECT_CONTRACT>
-        <TITLE><P>Entretien des espaces verts</P></TITLE><CPV_MAIN><CPV_CODE CODE="77310000"/></CPV_MAIN>
-        <VAL_ESTIMATED_TOTAL CURRENCY="EUR">90000</VAL_ESTIMATED_TOTAL>{descriptions}</OBJECT_CONTRACT>
-        </F02_2014></FORM_SECTION></TED_EXPORT>"""
-
-
-def test_a_single_lot_inherits_the_procedure_title_value_and_place():
-    notice = _parse(_minimal("<OBJECT_DESCR ITEM='1'/>"))
-    value = Money(Decimal(90000), "EUR")
-    assert notice.lots == (
-        Lot("1", "Entretien des espaces verts", main_cpv="77310000", nuts=("FRL04",), estimated_value=value),
-    )
-
-
-def test_several_lots_do_not_share_the_estimated_total():
-    notice = _parse(_minimal("<OBJECT_DESCR ITEM='1'/><OBJECT_DESCR ITEM='2'/>"))
-    assert [(lot.lot_id, lot.estimated_value) for lot in notice.lots] == [("1", None), ("2", None)]
-
-
-def test_an_empty_original_form_gives_an_empty_notice():
-    form = '<F02_2014 CATEGORY="ORIGINAL"/>'
-    text = f'<TED_EXPORT xmlns="{TED_NS}" DOC_ID="2-2021"><FORM_SECTION>{form}</FORM_SECTION></TED_EXPORT>'
-    assert _parse(text) == Notice("2-2021", None, NoticeFormat.TED, "F02", None, Buyer(name=""), title="")
-
-
-# --- the shared corpus ---------------------------------------------------------------------------------------
-
-LANGUAGES = {"FR": "FRA", "EN": "ENG", "DE": "DEU", "NL": "NLD", "SL": "SLV"}
-
-
-def _inventory() -> dict[str, dict[str, str]]:
-    if not CORPUS.is_dir():
-        return {}
-    with (CORPUS / "INVENTORY.tsv").open(encoding="utf-8") as handle:
-        return {row["file"]: row for row in csv.DictReader(handle, delimiter="\t")}
-
-
-def _corpus(name: str) -> Notice | Skipped:
-    return parse_ted(parse_xml((CORPUS / "ted-xml" / name).read_bytes()))
-
-
-@needs_corpus
-def test_the_corpus_has_its_eighteen_notices():
-    assert sorted(_inventory()) == sorted(p.name for p in (CORPUS / "ted-xml").glob("*.xml"))
-    assert len(_inventory()) == 18
-
-
-@needs_corpus
-@pytest.mark.parametrize("name", sorted(_inventory()))
-def test_every_contract_notice_of_the_corpus_parses_with_its_lots(name):
-    row = _inventory()[name]
-    root = parse_xml((CORPUS / "ted-xml" / name).read_bytes())
-    originals = root.xpath("t:FORM_SECTION/*[@CATEGORY='ORIGINAL']/@LG", namespaces={"t": TED_NS})
-    notice = parse_ted(root)
-    assert isinstance(notice, Notice)
-    assert (notice.subtype, notice.publication_number) == (row["form"], row["NO_DOC_OJS"])
-    assert row["language"] in originals  # the inventory names the first original; French is preferred
-    assert notice.language == LANGUAGES["FR" if "FR" in originals else row["language"]]
-    assert len(notice.lots) == int(row["lots(OBJECT_DESCR)"])
-    assert notice.buyer.name and notice.title and notice.deadline is not None
-    if row["lot_division"] == "NO_LOT_DIVISION":
-        assert (notice.max_lots_submitted, notice.max_lots_awarded) == (None, None)
-    for lot in notice.lots:
-        assert lot.main_cpv is not None and lot.title
-        assert all(re.fullmatch(r"\d{8}", cpv) for cpv in (lot.main_cpv, *lot.additional_cpv))
-        assert lot.main_cpv not in lot.additional_cpv
-        assert all(re.fullmatch(r"[A-Z]{2}[A-Z0-9]{0,3}", code) for code in lot.nuts)
-
-
-def _twins() -> list[Path]:
-    return sorted((CORPUS / "eforms-xml-converted").glob("*.xml")) if CORPUS.is_dir() else []
-
-
-@needs_corpus
-@pytest.mark.parametrize("twin", _twins(), ids=lambda p: p.name)
-def test_the_lots_match_the_eforms_twin_converted_by_the_publications_office(twin):
-    ns = {
-        "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
-        "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
-    }
-    project = "cac:ProcurementProject/"
-    twin_lots = etree.parse(twin).getroot().findall("cac:ProcurementProjectLot", ns)
-    notice = _corpus(twin.name)
-    assert len(notice.lots) == len(twin_lots)
-    for lot, twin_lot in zip(notice.lots, twin_lots, strict=True):  # same order: the converter follows @ITEM
-        main = twin_lot.findtext(project + "cac:MainCommodityClassification/cbc:ItemClassificationCode", None, ns)
-        codes = twin_lot.xpath(
-            ".//cac:AdditionalCommodityClassification/cbc:ItemClassificationCode/text()", namespaces=ns
-        )
-        places = twin_lot.xpath(
-            project + "cac:RealizedLocation/cac:Address/cbc:CountrySubentityCode/text()", namespaces=ns
-        )
-        assert lot.main_cpv == main
-        assert {lot.main_cpv, *lot.additional_cpv} == {main, *codes}
-        assert set(places) <= set(lot.nuts)  # the twin keeps NUTS 3 codes only; we keep every level given
-
-
-@needs_corpus
-def test_swiss_notices_with_several_originals_are_read_in_french():
-    for name, title in [
-        ("20-162034-001-EXP.xml", "Testeur de radiocommunication LTE pour 3.9G et 4.xG"),
-        ("22-104446-001-EXP.xml", "Génération de données techniques pour la demande d'autorisation"),
-    ]:
-        notice = _corpus(name)
-        assert notice.language == "FRA"
-        assert notice.title.startswith(title)
-
-
-@needs_corpus
-def test_corpus_notices_with_23_translations_are_read_from_their_english_original():
-    notice = _corpus("20-343258-001-EXP.xml")
-    assert notice.language == "ENG"
-    assert notice.title.startswith("JRC Multi-site Organisation Certification")
-    assert notice.lots[0].nuts == ("BE100", "BE213", "ITC41", "DE12", "NL328", "ES618")
-
-
-@needs_corpus
-def test_corpus_special_cases():
-    social = _corpus("19-090974-001-EXP.xml")  # F21, reserved for sheltered workshops
-    assert [lot.reserved for lot in social.lots] == ["res-ws"]
-    assert social.lots[0].duration_days == 36 * 30
-    airport = _corpus("21-119240-001-EXP.xml")  # F05 with LOT_ONE_ONLY and a legal form for groups
-    assert (airport.max_lots_submitted, airport.max_lots_awarded) == (1, 1)
-    assert airport.groupement_legal_form == "See RFI available at www.etenders.gov.ie"
-    assert airport.procedure_type == "neg-w-call"
-    assert airport.buyer.identifier is None  # NATIONALID "N/A"
-    no_time = _corpus("20-242009-001-EXP.xml")  # no TIME_RECEIPT_TENDERS
-    assert no_time.deadline == Deadline(date(2020, 6, 22))
-    assert no_time.lots[0].estimated_value == Money(Decimal("5437000.00"), "EUR")
-    minimum = _corpus("21-013188-001-EXP.xml")
-    levels = [c for c in minimum.lots[0].selection_criteria if c.code == "ECONOMIC_FINANCIAL_MIN_LEVEL"]
-    assert [c.min_turnover_eur for c in levels] == [Decimal(600000)]
