@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 from solver.explain import explain_infeasible
@@ -156,7 +155,8 @@ def test_member_bound_is_per_lot_in_partial_mode():
     assert reason.startswith("Lot 1 : il faut au moins 2 membres mais le groupement est limité à 1")
 
 
-def test_twenty_thousand_companies_in_well_under_a_second():
+def test_twenty_thousand_companies_each_lot_explained():
+    # Scale, not speed: speed is measured by the benchmarks, never asserted in a test.
     lots = tuple(Lot(str(i), 100_000, (f"{i}a", f"{i}b", f"{i}c")) for i in range(10))
     companies = tuple(
         Company(
@@ -169,8 +169,6 @@ def test_twenty_thousand_companies_in_well_under_a_second():
         )
         for n in range(20_000)
     )
-    start = time.perf_counter()
     reasons = explain_infeasible(Instance(lots=lots, companies=companies))
-    assert time.perf_counter() - start < 2.0  # about 0.1 s; generous for loaded machines
     assert reasons[0] == "Lot 0 : aucune entreprise ne sait réaliser « 0c »"
     assert len(reasons) == 10
