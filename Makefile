@@ -11,7 +11,7 @@ CPV_FILE ?= ../shared/corpus/cpv-2008/cpv_2008_fr_en.csv
 # Local serving is plain HTTP: the session cookie cannot carry the Secure flag there.
 RUN_ENV = GROUPEMENT_SESSION_COOKIE_SECURE=false GROUPEMENT_REMEMBER_COOKIE_SECURE=false
 
-.PHONY: run test lint format clean bench bench-register bench-notices
+.PHONY: run test lint format clean bench bench-register bench-notices bench-solver
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-register bench-notices
+bench: bench-register bench-notices bench-solver
 
 # Demo register seeding and directory search, on SQLite then on PostgreSQL (GROUPEMENT_TEST_DATABASE_URL).
 bench-register: $(VENV)/.dev
@@ -58,6 +58,10 @@ bench-register: $(VENV)/.dev
 # Parsing the shared corpus against a bare lxml loop, and importing 1,000 notices.
 bench-notices: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.notices
+
+# The solver on realistic tenders against the 146,000-company demo register, with the greedy and naive baselines.
+bench-solver: $(VENV)/.dev
+	$(BIN)/python -m benchmarks.solver
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,81 +1,82 @@
-"""Safe candidate reduction: drop companies that no optimal groupement needs, before the model is built.
+"""Safe candidate reduction: drop the companies no optimal groupement needs, before the model is built.
 
 ``reduce_candidates(instance)`` returns the same instance without (1) the excluded companies, (2) the companies
-that can perform no requirement of the selected lots and are not must-include, (3) the *dominated* companies
-below. The optimal objective, and whether a groupement exists, do not change (proof below).
+that can perform no requirement of a selected lot, unless must-include, (3) the *dominated* companies defined
+below. The optimal objective, and whether any groupement exists, do not change (proof below).
 
-Notation. K = ``options.max_members``. A *key* is a (lot, requirement) of a selected lot; ``keys(c)`` are those c
-can perform (``c.match``); ``cost(c, k) = costs.assignment_cost`` of c performing k — exactly the model's
-coefficient (distance, SME, match rank, reference); ``rank(c, k) = c.match[k]``. Candidates are the companies not
-excluded, sorted once in a strict total order ≺ ("stronger first"): by turnover, headcount, can_be_solidaire
-(all descending), number of keys (descending), total cost over the keys (ascending), company id. Because ids are
-unique, ≺ is strict and total.
+Notation. K = ``options.max_members``. A *key* is a (lot, requirement) of a selected lot; keys(c) are the keys in
+``c.match``; cost(c, k) = ``costs.assignment_cost``, the model's own coefficient (distance, SME, match rank,
+reference). eligible(c): c may be mandataire when it performs work (as in ``model._mandataire``: headcount ≥
+``mandataire_min_headcount``, and solidaire if ``mandataire_solidaire``). *Candidates*: the companies not
+excluded with at least one key, in the strict total order ≺ of ``strength`` (turnover descending first, id last).
 
-Dominance. d *dominates* c when d ≺ c and
-  (a) keys(d) ⊇ keys(c), and on every k in keys(c): rank(d, k) ≤ rank(c, k) and cost(d, k) ≤ cost(c, k);
-  (b) d.turnover_eur ≥ c.turnover_eur (implied by d ≺ c), d.headcount ≥ c.headcount,
-      d.can_be_solidaire ≥ c.can_be_solidaire;
-  (c) if the collaboration weight is negative, d is in no collaboration pair.
-c is *removed* when c is not must-include, c is in no collaboration pair (unless the collaboration weight is 0),
-and at least K candidates dominate c. Dominators may be removed themselves: the proof does not need them kept.
+Dominance. d dominates c when d ≺ c, keys(d) ⊇ keys(c), cost(d, k) ≤ cost(c, k) for every k in keys(c),
+eligible(d) ≥ eligible(c), and, if the collaboration bonus is negative, d is in no collaboration pair.
+(d ≺ c gives d.turnover ≥ c.turnover. The match rank and the headcount need no rule of their own: the model
+uses the rank only through the cost, and the headcount only through eligibility.)
+Rule. c is removed iff c is not must-include, c is in no collaboration pair (unless the bonus is 0), and at
+least K candidates dominate c. ``dominated`` computes exactly this set.
 
-Claim. If the instance has a groupement, it has an optimal one whose members are all kept.
-
-Proof (exchange argument). Groupements are finitely many; among the optimal ones, take G minimising
-Φ(G) = Σ over members of their position in ≺. Suppose G has a removed member c. c is not must-include, so the
-model makes it perform at least one requirement. G has at most K − 1 members besides c, and at least K
-candidates dominate c, so some dominator d is not a member of G (d ≠ c since d ≺ c). Let G' be G with c replaced
-by d: d performs every requirement c performed (d can, by (a)), and is mandataire if c was. Every hard rule holds:
+Claim. If the instance has a groupement, it has an optimal one with no removed member.
+Proof (exchange). There are finitely many groupements; among the optimal ones take G minimising Φ(G), the sum of
+the positions of its members in ≺. Suppose G has a removed member c. c is not must-include, so the model makes it
+perform work. G has at most K − 1 members besides c and c has at least K dominators: some dominator d is not a
+member. Let G' be G where d performs everything c performed (it can: keys(d) ⊇ keys(c)) and is mandataire if c
+was. Every hard rule of the model still holds:
   - cover: the same requirements of the same lots are performed, each by exactly one member;
-  - members: same count; d performs work (c did); d is not excluded (candidates never are); c is not
-    must-include; every other member is unchanged;
-  - capacity: d carries exactly c's annualised work (shares depend only on the lot and requirement), which is
-    ≤ c.turnover × ratio ≤ d.turnover × ratio;
-  - combined turnover grows by d.turnover − c.turnover ≥ 0 for every covered lot, which are unchanged;
-  - mandataire: if c was mandataire, d performs work, d.headcount ≥ c.headcount ≥ the minimum, and d is
-    solidaire if c was: d is eligible;
-  - lot caps: the covered lots are unchanged, and d works in exactly the lots c worked in.
-The objective does not rise: assignment costs change by Σ (cost(d, k) − cost(c, k)) ≤ 0 over c's former keys;
-the member term and the uncovered term are unchanged; c was in no pair (or pairs weigh 0), so no bonus is lost,
-and the pairs d forms with members add −bonus ≤ 0 per pair if the bonus is ≥ 0, none at all if it is negative (c).
-So G' is optimal too, yet Φ(G') < Φ(G) because d ≺ c: a contradiction. Hence G has no removed member.
+  - members: as many; d performs work; d is not excluded (no candidate is); c is not must-include;
+  - capacity: d carries c's annualised work (a share depends on its lot and requirement only), and
+    c's work ≤ c.turnover × ratio ≤ d.turnover × ratio;
+  - combined turnover grows by d.turnover − c.turnover ≥ 0, for the same covered lots;
+  - mandataire: if c was, d performs work and is eligible because c was;
+  - lot caps: the covered lots are the same, and d works in exactly the lots c worked in.
+The objective does not rise: assignment costs change by Σ cost(d, k) − cost(c, k) ≤ 0 over c's work; the member
+and uncovered terms are unchanged; c was in no pair (or pairs weigh 0), so no bonus is lost, and each pair d
+forms adds −bonus ≤ 0 if the bonus is ≥ 0, and none exists if it is negative. So G' is optimal and
+Φ(G') < Φ(G) since d ≺ c, contradicting the choice of G. ∎
+So an optimum of the original instance is a groupement of the reduced one, whose groupements are all groupements
+of the original (same rules, fewer companies): same optimal objective, same feasibility. Companies of (1) and (2)
+are members of no groupement at all. Only the optimum is preserved: alternatives may differ.
 
-Consequences. G uses kept companies only, so it is a groupement of the reduced instance, whose groupements are
-all groupements of the original one (fewer companies, same rules; removed companies only ever appear as
-variables fixed to 0): same optimal objective, same feasibility. The same holds for companies that can perform
-nothing (not must-include, they could never be members) and for excluded ones. Only the optimum is preserved:
-the alternatives (k best) of the reduced instance may differ.
+Lemma (what the computation relies on). Dominance is transitive. If c has K dominators, it has K *kept* ones:
+a removed dominator d ≺ c has K kept dominators (induction along ≺), and they dominate c.
 
-Speed. Candidates are scanned in ≺ order; each key has an index of the candidates seen so far (all ≺ the
-current one), sorted by cost. For c, a dominator must appear, on *each* key of c, among the entries of cost ≤
-cost(c, k): c picks the key with the fewest such entries (fewer than K: c is kept at once) and checks those
-entries, cheapest first, stopping at K dominators or after ``SCAN_LIMIT`` checks (c is then kept: keeping a
-company is always safe). No pair of companies is ever compared without sharing c's rarest qualifying key.
+Computation. Candidates with the same key set form a group; a dominator of c is in c's group or in a group with a
+strict superset of keys. Groups are decided by decreasing number of keys. Pass 1 counts c's dominators in its own
+group; for the few candidates it keeps, pass 2 adds the kept members of superset groups, already decided (by the
+lemma, counting only those is exact), minus those that cannot dominate any of the few. A count is a bit count:
+the possible dominators of a group are the bits of Python integers, in ≺ order, and for each c the conjunction of
+"before c", "eligible if c is" and, for each key, "cost ≤ c's" (masks built by one sweep per key in cost order)
+must keep K bits. All of it is linear in the number of (candidate, key) pairs but for the bit operations.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
 from dataclasses import replace
-from itertools import islice
+from operator import attrgetter
 
 from solver.costs import assignment_cost, collaboration_bonus
-from solver.instance import Company, Instance, Lot
+from solver.instance import Company, Instance, Options
 
-SCAN_LIMIT = 64  # dominance checks per company before giving up and keeping it
-Profile = dict[tuple[str, str], tuple[int, int]]  # key → (match rank, assignment cost)
+Key = tuple[str, str]  # (lot id, requirement)
+
+
+class Candidate:
+    """A company that can perform something, with its cost on each key and its place in ≺."""
+
+    __slots__ = ("company", "costs", "eligible", "position")
+
+    def __init__(self, company: Company, costs: dict[int, int], eligible: bool) -> None:
+        self.company, self.costs, self.eligible, self.position = company, costs, eligible, -1
 
 
 def reduce_candidates(instance: Instance) -> Instance:
     """The instance without excluded, useless and dominated companies: same optimal objective (see above)."""
     options = instance.options
-    pool = [c for c in instance.companies if c.id not in options.exclude]
-    profiles = profiles_of(instance, pool)
-    useful = [(c, p) for c, p in zip(pool, profiles, strict=True) if p]
-    removed = dominated(instance, useful)
-    kept = tuple(
-        c for c, p in zip(pool, profiles, strict=True) if c.id in options.must_include or (p and c.id not in removed)
-    )
+    candidates = candidates_of(instance)
+    removed = dominated(instance, candidates)
+    useful = {c.company.id for c in candidates} - removed
+    kept = tuple(c for c in instance.companies if c.id in useful or c.id in options.must_include)
     kept_ids = {c.id for c in kept}
     return replace(
         instance,
@@ -85,77 +86,121 @@ def reduce_candidates(instance: Instance) -> Instance:
     )
 
 
-def profiles_of(instance: Instance, companies: list[Company]) -> list[Profile]:
-    """For each company, what it can perform in the selected lots, with its match rank and assignment cost."""
-    lots: dict[tuple[str, str], Lot] = {(lot.id, r): lot for lot in instance.selected_lots for r in lot.requirements}
-    profiles = []
-    for company in companies:
-        profile = {}
-        for key, rank in company.match.items():
-            lot = lots.get(key)
-            if lot is not None:
-                profile[key] = (rank, assignment_cost(instance, lot, key[1], company))
-        profiles.append(profile)
-    return profiles
+def eligible(company: Company, options: Options) -> bool:
+    """Whether the company could be mandataire (given it performs work): the model's own condition."""
+    return company.headcount >= options.mandataire_min_headcount and (
+        company.can_be_solidaire or not options.mandataire_solidaire
+    )
 
 
-def strength(company: Company, profile: Profile) -> tuple:
-    """The strict total order ≺ of the proof: sorting by this key puts stronger companies first."""
-    total = sum(cost for _, cost in profile.values())
-    return (-company.turnover_eur, -company.headcount, not company.can_be_solidaire, -len(profile), total, company.id)
+def candidates_of(instance: Instance) -> list[Candidate]:
+    """The companies not excluded that can perform at least one requirement of a selected lot. Costs are keyed by
+    the key's index in ``keys_of(instance)`` (integers hash faster than tuples)."""
+    options = instance.options
+    index = {key: i for i, key in enumerate(keys_of(instance))}
+    lots = {lot.id: lot for lot in instance.selected_lots}
+    candidates = []
+    for company in instance.companies:
+        if company.id in options.exclude:
+            continue
+        costs = {
+            index[key]: assignment_cost(instance, lots[key[0]], key[1], company)
+            for key in company.match
+            if key in index
+        }
+        if costs:
+            candidates.append(Candidate(company, costs, eligible(company, options)))
+    return candidates
 
 
-def dominated(instance: Instance, candidates: list[tuple[Company, Profile]]) -> set[str]:
-    """Ids of the candidates that at least ``max_members`` candidates dominate, and that may be removed."""
+def keys_of(instance: Instance) -> list[Key]:
+    """The (lot, requirement) pairs of the selected lots."""
+    return [(lot.id, requirement) for lot in instance.selected_lots for requirement in lot.requirements]
+
+
+def strength(candidate: Candidate) -> tuple:
+    """The strict total order ≺: sorting by this key puts stronger candidates first. Any dominator of c sorts
+    before c except an exact twin with a larger id, so almost nothing is lost to the tie-break."""
+    company = candidate.company
+    total = sum(candidate.costs.values())
+    return (-company.turnover_eur, not candidate.eligible, -len(candidate.costs), total, company.id)
+
+
+def dominated(instance: Instance, candidates: list[Candidate]) -> set[str]:
+    """Ids of the candidates the rule removes, exactly (see the module's lemma)."""
     options, bonus = instance.options, collaboration_bonus(instance)
     paired = {company_id for pair in instance.collaborations for company_id in pair}
     protected = options.must_include | (paired if bonus else frozenset())
-    no_dominator = paired if bonus < 0 else frozenset()
-    ranked = sorted(candidates, key=lambda item: strength(*item))
-    index: dict[tuple[str, str], list[tuple[int, int]]] = {}  # key → sorted (cost, position in ranked)
-    removed = set()
-    for position, (company, profile) in enumerate(ranked):
-        if company.id not in protected and _has_dominators(company, profile, index, ranked, options.max_members):
-            removed.add(company.id)
-        if company.id not in no_dominator:
-            for key, (_, cost) in profile.items():
-                insort(index.setdefault(key, []), (cost, position))
+    groups = _groups_in_order(candidates)
+    groups_with: dict[int, set[frozenset[int]]] = {}
+    for keys in groups:
+        for key in keys:
+            groups_with.setdefault(key, set()).add(keys)
+    kept: dict[frozenset[int], list[Candidate]] = {}
+    removed: set[str] = set()
+    for keys in sorted(groups, key=len, reverse=True):  # strict supersets first
+        group = groups[keys]
+        dominators = [d for d in group if bonus >= 0 or d.company.id not in paired]
+        queries = [c for c in group if c.company.id not in protected]
+        out = _removed_in_group(keys, queries, dominators, options.max_members)
+        queries = [c for c in queries if c.company.id not in out]
+        supersets = set.intersection(*(groups_with[key] for key in keys)) - {keys}
+        if queries and supersets:  # those left may have dominators in strict supersets: count their kept ones
+            dominators += [d for other in supersets for d in kept[other] if bonus >= 0 or d.company.id not in paired]
+            out |= _removed_in_group(keys, queries, _could_dominate(keys, queries, dominators), options.max_members)
+        removed |= out
+        kept[keys] = [c for c in group if c.company.id not in out]
     return removed
 
 
-def _has_dominators(
-    company: Company,
-    profile: Profile,
-    index: dict[tuple[str, str], list[tuple[int, int]]],
-    ranked: list[tuple[Company, Profile]],
-    needed: int,
-) -> bool:
-    """Whether ``needed`` companies already indexed (all ≺ ``company``) dominate it."""
-    shortest: list[tuple[int, int]] = []
-    count = len(ranked) + 1
-    for key, (_, cost) in profile.items():
-        entries = index.get(key, [])
-        within = bisect_right(entries, (cost, len(ranked)))  # entries of cost ≤ the company's on this key
-        if within < count:
-            shortest, count = entries, within
-        if count < needed:
-            return False
-    found = 0
-    for _, position in islice(shortest, min(count, SCAN_LIMIT)):
-        other, other_profile = ranked[position]
-        if dominates(other, other_profile, company, profile):
-            found += 1
-            if found == needed:
-                return True
-    return False
+def _groups_in_order(candidates: list[Candidate]) -> dict[frozenset[int], list[Candidate]]:
+    """Sets each candidate's position in ≺ and groups the candidates by key set, each group in ≺ order."""
+    groups: dict[frozenset[int], list[Candidate]] = {}
+    for position, candidate in enumerate(sorted(candidates, key=strength)):
+        candidate.position = position
+        groups.setdefault(frozenset(candidate.costs), []).append(candidate)
+    return groups
 
 
-def dominates(d: Company, d_profile: Profile, c: Company, c_profile: Profile) -> bool:
-    """Rules (a) and (b) of the proof, except the order d ≺ c, which the caller guarantees."""
-    if d.turnover_eur < c.turnover_eur or d.headcount < c.headcount or d.can_be_solidaire < c.can_be_solidaire:
-        return False
-    for key, (rank, cost) in c_profile.items():
-        theirs = d_profile.get(key)
-        if theirs is None or theirs[0] > rank or theirs[1] > cost:
-            return False
-    return True
+def _could_dominate(keys: frozenset[int], queries: list[Candidate], pool: list[Candidate]) -> list[Candidate]:
+    """The pool members that could dominate at least one query: not after the last query in ≺, and on each key
+    no costlier than the costliest query. Dropping the others changes no query's count."""
+    last = max(c.position for c in queries)
+    able = [d for d in pool if d.position <= last]
+    for key in keys:
+        bound = max(c.costs[key] for c in queries)
+        able = [d for d in able if d.costs[key] <= bound]
+    return able
+
+
+def _removed_in_group(keys: frozenset[int], queries: list[Candidate], pool: list[Candidate], needed: int) -> set[str]:
+    """Ids of the queries (all with key set ``keys``, all in the pool) that ``needed`` pool members dominate."""
+    if len(pool) <= needed or not queries:
+        return set()
+    pool = sorted(pool, key=attrgetter("position"))  # bit i of a mask is pool[i]
+    bit_of = {d.position: i for i, d in enumerate(pool)}
+    asked = [bit_of[c.position] for c in queries]  # the bits below a query's are the candidates before it
+    all_eligible = int("".join("1" if d.eligible else "0" for d in reversed(pool)), 2)
+    everyone = (1 << len(pool)) - 1
+    masks = {i: ((1 << i) - 1) & (all_eligible if pool[i].eligible else everyone) for i in asked}
+    for key in keys:
+        _and_cheaper_on([d.costs[key] for d in pool], masks)
+        masks = {i: mask for i, mask in masks.items() if mask.bit_count() >= needed}  # the others are kept
+        if not masks:
+            break
+    return {pool[i].company.id for i in masks}
+
+
+def _and_cheaper_on(costs: list[int], masks: dict[int, int]) -> None:
+    """masks[i] &= the bits j with costs[j] ≤ costs[i]: one sweep in cost order, ties taken together."""
+    cheaper, tied, previous = 0, [], None
+    for j in sorted(range(len(costs)), key=costs.__getitem__):
+        if costs[j] != previous:
+            for i in tied:
+                masks[i] &= cheaper
+            tied, previous = [], costs[j]
+        cheaper |= 1 << j
+        if j in masks:
+            tied.append(j)
+    for i in tied:
+        masks[i] &= cheaper
