@@ -11,11 +11,12 @@ reference). eligible(c): c may be mandataire when it performs work (as in ``mode
 excluded with at least one key, in the strict total order ≺ of ``strength`` (turnover descending first, id last).
 
 Dominance. d dominates c when d ≺ c, keys(d) ⊇ keys(c), cost(d, k) ≤ cost(c, k) for every k in keys(c),
-eligible(d) ≥ eligible(c), and, if the collaboration bonus is negative, d is in no collaboration pair.
-(d ≺ c gives d.turnover ≥ c.turnover. The match rank and the headcount need no rule of their own: the model
-uses the rank only through the cost, and the headcount only through eligibility.)
-Rule. c is removed iff c is not must-include, c is in no collaboration pair (unless the bonus is 0), and at
-least K candidates dominate c. ``dominated`` computes exactly this set.
+eligible(d) ≥ eligible(c), and, for the collaboration bonus b: partners(d) ⊇ partners(c) if b > 0, no partner at
+all for d if b < 0. partners(x): the companies x forms a collaboration pair with, among those that could be
+members (candidates and must-include). (d ≺ c gives d.turnover ≥ c.turnover. The match rank and the headcount
+need no rule of their own: the model uses the rank only through the cost, the headcount only for eligibility.)
+Rule. c is removed iff c is not must-include and at least K candidates dominate c. ``dominated`` computes
+exactly this set.
 
 Claim. If the instance has a groupement, it has an optimal one with no removed member.
 Proof (exchange). There are finitely many groupements; among the optimal ones take G minimising Φ(G), the sum of
@@ -31,8 +32,9 @@ was. Every hard rule of the model still holds:
   - mandataire: if c was, d performs work and is eligible because c was;
   - lot caps: the covered lots are the same, and d works in exactly the lots c worked in.
 The objective does not rise: assignment costs change by Σ cost(d, k) − cost(c, k) ≤ 0 over c's work; the member
-and uncovered terms are unchanged; c was in no pair (or pairs weigh 0), so no bonus is lost, and each pair d
-forms adds −bonus ≤ 0 if the bonus is ≥ 0, and none exists if it is negative. So G' is optimal and
+and uncovered terms are unchanged. A pair {c, x} that G rewards or penalises (x a member, so x ≠ d) disappears; if
+b > 0, x is a partner of d too, so the pair {d, x} replaces it and no bonus is lost (d's other pairs add more); if
+b < 0, d forms no pair, so no penalty appears; if b = 0, pairs weigh nothing. So G' is optimal, and
 Φ(G') < Φ(G) since d ≺ c, contradicting the choice of G. ∎
 So an optimum of the original instance is a groupement of the reduced one, whose groupements are all groupements
 of the original (same rules, fewer companies): same optimal objective, same feasibility. Companies of (1) and (2)
@@ -42,16 +44,19 @@ Lemma (what the computation relies on). Dominance is transitive. If c has K domi
 a removed dominator d ≺ c has K kept dominators (induction along ≺), and they dominate c.
 
 Computation. Candidates with the same key set form a group; a dominator of c is in c's group or in a group with a
-strict superset of keys. Groups are decided by decreasing number of keys. Pass 1 counts c's dominators in its own
-group; for the few candidates it keeps, pass 2 adds the kept members of superset groups, already decided (by the
-lemma, counting only those is exact), minus those that cannot dominate any of the few. A count is a bit count:
-the possible dominators of a group are the bits of Python integers, in ≺ order, and for each c the conjunction of
-"before c", "eligible if c is" and, for each key, "cost ≤ c's" (masks built by one sweep per key in cost order)
-must keep K bits. All of it is linear in the number of (candidate, key) pairs but for the bit operations.
+strict superset of keys (if b > 0, each partner counts as one more key, without cost, so that a superset group
+also has a superset of partners). Groups are decided by decreasing number of keys. Pass 1 counts c's dominators
+in its own group; for the few candidates it keeps, pass 2 adds the kept members of superset groups, already
+decided (by the lemma, counting only those is exact), less those that cannot dominate any of the few (found by
+intersecting prefixes of per-key cost orders). A count is a bit count: the possible dominators of a group are the
+bits of Python integers, in ≺ order, and for each c the conjunction of "before c", "eligible if c is" and, for
+each key, "cost ≤ c's" (masks built by one sweep per key in cost order) must keep K bits. Python does a few
+steps per (candidate, key) pair; the bit operations, quadratic in a group's size, run in C.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 from operator import attrgetter
 
@@ -59,15 +64,17 @@ from solver.costs import assignment_cost, collaboration_bonus
 from solver.instance import Company, Instance, Options
 
 Key = tuple[str, str]  # (lot id, requirement)
+SMALL = 64  # kept members of a group below which filtering them one by one beats indexing them
 
 
 class Candidate:
     """A company that can perform something, with its cost on each key and its place in ≺."""
 
-    __slots__ = ("company", "costs", "eligible", "position")
+    __slots__ = ("company", "costs", "eligible", "position", "may_dominate")
 
     def __init__(self, company: Company, costs: dict[int, int], eligible: bool) -> None:
-        self.company, self.costs, self.eligible, self.position = company, costs, eligible, -1
+        self.company, self.costs, self.eligible = company, costs, eligible
+        self.position, self.may_dominate = -1, True
 
 
 def reduce_candidates(instance: Instance) -> Instance:
@@ -120,7 +127,7 @@ def keys_of(instance: Instance) -> list[Key]:
 
 def strength(candidate: Candidate) -> tuple:
     """The strict total order ≺: sorting by this key puts stronger candidates first. Any dominator of c sorts
-    before c except an exact twin with a larger id, so almost nothing is lost to the tie-break."""
+    before c, except one with the same turnover, eligibility, keys and costs and a larger id."""
     company = candidate.company
     total = sum(candidate.costs.values())
     return (-company.turnover_eur, not candidate.eligible, -len(candidate.costs), total, company.id)
@@ -129,47 +136,92 @@ def strength(candidate: Candidate) -> tuple:
 def dominated(instance: Instance, candidates: list[Candidate]) -> set[str]:
     """Ids of the candidates the rule removes, exactly (see the module's lemma)."""
     options, bonus = instance.options, collaboration_bonus(instance)
-    paired = {company_id for pair in instance.collaborations for company_id in pair}
-    protected = options.must_include | (paired if bonus else frozenset())
-    groups = _groups_in_order(candidates)
+    partners = _partners(instance, candidates) if bonus else {}
+    groups = _groups_in_order(candidates, partners if bonus > 0 else {})
+    for candidate in candidates:
+        candidate.may_dominate = bonus >= 0 or candidate.company.id not in partners
     groups_with: dict[int, set[frozenset[int]]] = {}
     for keys in groups:
         for key in keys:
             groups_with.setdefault(key, set()).add(keys)
-    kept: dict[frozenset[int], list[Candidate]] = {}
+    kept: dict[frozenset[int], _Kept] = {}
     removed: set[str] = set()
     for keys in sorted(groups, key=len, reverse=True):  # strict supersets first
-        group = groups[keys]
-        dominators = [d for d in group if bonus >= 0 or d.company.id not in paired]
-        queries = [c for c in group if c.company.id not in protected]
-        out = _removed_in_group(keys, queries, dominators, options.max_members)
+        group, real = groups[keys], frozenset(key for key in keys if key >= 0)
+        queries = [c for c in group if c.company.id not in options.must_include]
+        out = _removed_in_group(real, queries, group, options.max_members)
         queries = [c for c in queries if c.company.id not in out]
-        supersets = set.intersection(*(groups_with[key] for key in keys)) - {keys}
+        having = sorted((groups_with[key] for key in keys), key=len)  # smallest first: fast intersection
+        supersets = having[0].intersection(*having[1:]) - {keys}
         if queries and supersets:  # those left may have dominators in strict supersets: count their kept ones
-            dominators += [d for other in supersets for d in kept[other] if bonus >= 0 or d.company.id not in paired]
-            out |= _removed_in_group(keys, queries, _could_dominate(keys, queries, dominators), options.max_members)
+            pool = _could_dominate(real, queries, group, [kept[other] for other in supersets])
+            out |= _removed_in_group(real, queries, pool, options.max_members)
         removed |= out
-        kept[keys] = [c for c in group if c.company.id not in out]
+        kept[keys] = _Kept([d for d in group if d.may_dominate and d.company.id not in out])
     return removed
 
 
-def _groups_in_order(candidates: list[Candidate]) -> dict[frozenset[int], list[Candidate]]:
-    """Sets each candidate's position in ≺ and groups the candidates by key set, each group in ≺ order."""
+def _partners(instance: Instance, candidates: list[Candidate]) -> dict[str, set[str]]:
+    """Each company's collaboration partners among those that could be members (candidates, must-include)."""
+    possible = {c.company.id for c in candidates} | instance.options.must_include
+    partners: dict[str, set[str]] = {}
+    for pair in instance.collaborations:
+        if len(pair) == 2 and pair <= possible:
+            first, second = pair
+            partners.setdefault(first, set()).add(second)
+            partners.setdefault(second, set()).add(first)
+    return partners
+
+
+def _groups_in_order(
+    candidates: list[Candidate], partners: dict[str, set[str]]
+) -> dict[frozenset[int], list[Candidate]]:
+    """Sets each candidate's position in ≺ and groups the candidates by key set, each group in ≺ order. A partner
+    counts as one more (negative, virtual) key, so that superset groups also have a superset of partners."""
+    virtual: dict[str, int] = {}
     groups: dict[frozenset[int], list[Candidate]] = {}
     for position, candidate in enumerate(sorted(candidates, key=strength)):
         candidate.position = position
-        groups.setdefault(frozenset(candidate.costs), []).append(candidate)
+        keys = frozenset(candidate.costs)
+        if candidate.company.id in partners:
+            keys |= {virtual.setdefault(p, -1 - len(virtual)) for p in partners[candidate.company.id]}
+        groups.setdefault(keys, []).append(candidate)
     return groups
 
 
-def _could_dominate(keys: frozenset[int], queries: list[Candidate], pool: list[Candidate]) -> list[Candidate]:
-    """The pool members that could dominate at least one query: not after the last query in ≺, and on each key
-    no costlier than the costliest query. Dropping the others changes no query's count."""
+class _Kept:
+    """The kept members of a group that may dominate, with, per key, the members sorted by cost (made on demand):
+    "before position p and no costlier than b on each key" is then an intersection of prefixes."""
+
+    def __init__(self, members: list[Candidate]) -> None:
+        self.members, self.positions = members, [d.position for d in members]
+        self.by_cost: dict[int, tuple[list[int], list[Candidate]]] = {}
+
+    def within(self, last: int, bounds: dict[int, int]) -> set[Candidate]:
+        prefixes = [self.members[: bisect_right(self.positions, last)]]
+        for key, bound in bounds.items():
+            if key not in self.by_cost:
+                ordered = sorted(self.members, key=lambda d: d.costs[key])
+                self.by_cost[key] = ([d.costs[key] for d in ordered], ordered)
+            costs, ordered = self.by_cost[key]
+            prefixes.append(ordered[: bisect_right(costs, bound)])
+        prefixes.sort(key=len)
+        return set(prefixes[0]).intersection(*prefixes[1:])
+
+
+def _could_dominate(
+    keys: frozenset[int], queries: list[Candidate], group: list[Candidate], kept: list[_Kept]
+) -> list[Candidate]:
+    """The members of the group and the kept members of its superset groups that could dominate at least one
+    query: not after the last query in ≺, and on each key no costlier than the costliest query. Dropping the
+    others changes no query's count. Small groups are filtered member by member, large ones by their index."""
     last = max(c.position for c in queries)
-    able = [d for d in pool if d.position <= last]
-    for key in keys:
-        bound = max(c.costs[key] for c in queries)
-        able = [d for d in able if d.costs[key] <= bound]
+    bounds = {key: max(c.costs[key] for c in queries) for key in keys}
+    loose = group + [d for other in kept if len(other.members) < SMALL for d in other.members]
+    able = [d for d in loose if d.position <= last and all(d.costs[key] <= bound for key, bound in bounds.items())]
+    for other in kept:
+        if len(other.members) >= SMALL:
+            able += other.within(last, bounds)
     return able
 
 
@@ -180,9 +232,9 @@ def _removed_in_group(keys: frozenset[int], queries: list[Candidate], pool: list
     pool = sorted(pool, key=attrgetter("position"))  # bit i of a mask is pool[i]
     bit_of = {d.position: i for i, d in enumerate(pool)}
     asked = [bit_of[c.position] for c in queries]  # the bits below a query's are the candidates before it
-    all_eligible = int("".join("1" if d.eligible else "0" for d in reversed(pool)), 2)
-    everyone = (1 << len(pool)) - 1
-    masks = {i: ((1 << i) - 1) & (all_eligible if pool[i].eligible else everyone) for i in asked}
+    free = int("".join("1" if d.may_dominate else "0" for d in reversed(pool)), 2)
+    free_eligible = int("".join("1" if d.may_dominate and d.eligible else "0" for d in reversed(pool)), 2)
+    masks = {i: ((1 << i) - 1) & (free_eligible if pool[i].eligible else free) for i in asked}
     for key in keys:
         _and_cheaper_on([d.costs[key] for d in pool], masks)
         masks = {i: mask for i, mask in masks.items() if mask.bit_count() >= needed}  # the others are kept
