@@ -8,12 +8,15 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
-from flask import Flask, current_app, g
+from flask import Flask, abort, current_app, g
 from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -108,6 +111,14 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["db_sessionmaker"]()
     return g.db_session
+
+
+def get_or_404(model: type[T], ident: object) -> T:
+    """The row of ``model`` with this primary key, or the French 404 page."""
+    row = get_session().get(model, ident)
+    if row is None:
+        abort(404)
+    return row
 
 
 def _close_session(exc: BaseException | None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -11,7 +11,7 @@ from app.accounts import services
 from app.accounts.forms import AcceptInvitationForm, InviteForm, LoginForm, RegisterForm
 from app.accounts.mail import Message, get_mailer
 from app.accounts.models import Invitation, Organisation, Role, User
-from app.db import get_session
+from app.db import get_or_404, get_session
 from app.forms import FrenchForm, commit_or_show, form_status
 from app.permissions import authorize
 from app.security import limiter, login_rate_key
@@ -74,17 +74,10 @@ def logout() -> Response:
     return redirect(url_for("main.home"))
 
 
-def _organisation_or_404(organisation_id: int) -> Organisation:
-    organisation = get_session().get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
-    return organisation
-
-
 @bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
 @login_required
 def organisation(organisation_id: int) -> str | Response:
-    organisation = _organisation_or_404(organisation_id)
+    organisation = get_or_404(Organisation, organisation_id)
     authorize("view_organisation", organisation)
     form = InviteForm()
     if request.method == "POST":

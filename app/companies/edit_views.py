@@ -12,7 +12,8 @@ from werkzeug.wrappers import Response
 from app.companies import profiles
 from app.companies.forms import CertificationForm, CompetenceForm, CreateCompanyForm, IdentityForm, ReferenceForm
 from app.companies.models import Certification, Company, CompanyReference
-from app.companies.views import commune_choices, company_or_404
+from app.companies.views import commune_choices
+from app.db import get_or_404
 from app.forms import FrenchForm, commit_or_show, flash_result, form_status
 from app.permissions import authorize, may
 
@@ -74,7 +75,7 @@ def create() -> str | Response | tuple[str, int]:
 @bp.route("/<int:company_id>/modifier", methods=["GET", "POST"])
 @login_required
 def edit(company_id: int) -> str | Response | tuple[str, int]:
-    company = company_or_404(company_id)
+    company = get_or_404(Company, company_id)
     authorize("edit_company", company)
     form = IdentityForm(obj=company)
     form.commune_insee.choices = commune_choices()
@@ -99,7 +100,7 @@ def edit(company_id: int) -> str | Response | tuple[str, int]:
 
 
 def _editable(company_id: int) -> Company:
-    company = company_or_404(company_id)
+    company = get_or_404(Company, company_id)
     authorize("edit_company", company)
     return company
 

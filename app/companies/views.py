@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,7 +14,7 @@ from app.companies.models import Company
 from app.companies.naf_cpv import NAF_LABELS
 from app.companies.search import CompanyQuery, search_companies
 from app.companies.sizes import HEADCOUNT_BANDS, SizeCategory
-from app.db import get_session
+from app.db import get_or_404, get_session
 from app.forms import form_status
 from app.permissions import authorize, may
 from app.reference.cpv_labels import cpv_labels
@@ -78,16 +78,9 @@ def _query(form: DirectoryForm) -> CompanyQuery:
     )
 
 
-def company_or_404(company_id: int) -> Company:
-    company = get_session().get(Company, company_id)
-    if company is None:
-        abort(404)
-    return company
-
-
 @bp.get("/<int:company_id>")
 def profile(company_id: int) -> str:
-    company = company_or_404(company_id)
+    company = get_or_404(Company, company_id)
     authorize("view_company", company)
     codes = [c.cpv_code for c in company.competences] + [r.cpv_code for r in company.references]
     return render_template(

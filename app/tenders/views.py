@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.db import get_session
+from app.db import get_or_404, get_session
 from app.forms import FrenchForm, commit_or_show, flash_result, form_status
 from app.permissions import authorize, may
 from app.reference.cpv_labels import cpv_labels
@@ -90,17 +90,10 @@ def _after_import(outcome) -> Response:
     return redirect(url_for(".detail", tender_id=outcome.tender.id))
 
 
-def _tender_or_404(tender_id: int) -> Tender:
-    tender = get_session().get(Tender, tender_id)
-    if tender is None:
-        abort(404)
-    return tender
-
-
 @bp.get("/<int:tender_id>")
 def detail(tender_id: int) -> str:
     authorize("browse_directory")
-    tender = _tender_or_404(tender_id)
+    tender = get_or_404(Tender, tender_id)
     labels = cpv_labels(get_session(), (r.code for lot in tender.lots for r in lot.requirements if r.kind == "cpv"))
     return render_template(
         "tenders/detail.html",
@@ -114,7 +107,7 @@ def detail(tender_id: int) -> str:
 @bp.post("/<int:tender_id>/lots/<int:lot_pk>/exigences")
 @login_required
 def add_requirement(tender_id: int, lot_pk: int) -> Response:
-    tender = _tender_or_404(tender_id)
+    tender = get_or_404(Tender, tender_id)
     authorize("edit_tender", tender)
     lot = next((lot for lot in tender.lots if lot.id == lot_pk), None) or abort(404)
     form = RequirementForm(prefix=f"lot-{lot.id}")
@@ -126,7 +119,7 @@ def add_requirement(tender_id: int, lot_pk: int) -> Response:
 @bp.post("/<int:tender_id>/lots/<int:lot_pk>/exigences/<int:requirement_id>/supprimer")
 @login_required
 def remove_requirement(tender_id: int, lot_pk: int, requirement_id: int) -> Response:
-    tender = _tender_or_404(tender_id)
+    tender = get_or_404(Tender, tender_id)
     authorize("edit_tender", tender)
     lot = next((lot for lot in tender.lots if lot.id == lot_pk), None) or abort(404)
     form = FrenchForm()
