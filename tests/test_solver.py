@@ -4,8 +4,11 @@ determinism. ``validate`` agrees with every answer."""
 from __future__ import annotations
 
 import pytest
+from ortools.sat.python import cp_model
 
+from solver.greedy import greedy
 from solver.instance import BROADER, EXACT, NARROWER, Company, Instance, Lot, LotCapScope, Options
+from solver.model import add_start, build_model
 from solver.result import Status
 from solver.solve import solve
 from solver.validate import validate
@@ -134,3 +137,16 @@ def test_alternatives_differ_by_a_member_and_get_worse():
 def test_same_seed_one_worker_same_answer():
     first, second = run(), run()
     assert first.best == second.best
+
+
+def test_the_greedy_start_is_a_complete_solution_of_the_model():
+    """The hint is the greedy groupement itself: fixing every variable to it solves the model at greedy's cost."""
+    instance = Instance((LOT_A, LOT_B), COMPANIES, frozenset(), Options())
+    start = greedy(instance).best
+    model, variables = build_model(instance)
+    add_start(model, variables, start)
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    assert solver.solve(model) == cp_model.OPTIMAL
+    assert round(solver.objective_value) == start.objective
