@@ -2,10 +2,26 @@
 
 from app.accounts.models import Invitation, Membership, Organisation, User
 from app.companies.models import Certification, Company, CompanyReference, Competence, Turnover
+from app.consortium.models import (
+    Assignment,
+    AuditEvent,
+    Groupement,
+    GroupementMember,
+    Proposal,
+    ProposalMember,
+    SolverRun,
+)
 from app.reference.models import Commune, CpvCode, NutsRegion
 from app.tenders.models import LotRequirement, Tender, TenderLot
 
 __all__ = [
+    "Assignment",
+    "AuditEvent",
+    "Groupement",
+    "GroupementMember",
+    "Proposal",
+    "ProposalMember",
+    "SolverRun",
     "Certification",
     "Commune",
     "Company",

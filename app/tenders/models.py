@@ -48,6 +48,9 @@ class Tender(Base):
     xml_sha256: Mapped[str] = mapped_column(String(64))
     xml: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"))
+    # public: an imported notice, seen by everyone; private: a large group's consultation, seen by its organisation
+    # and the companies it invites; draft: a buyer's tender before publication, seen by its organisation only.
+    visibility: Mapped[str] = mapped_column(String(10), default="public", server_default="public", index=True)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
