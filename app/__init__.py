@@ -21,6 +21,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from app.companies.cli import init_app as init_companies_cli
     from app.companies.edit_views import bp as company_edit_bp
     from app.companies.views import bp as companies_bp
+    from app.consortium import jobs
+    from app.consortium.capacity_views import bp as capacity_bp
+    from app.consortium.cli import init_app as init_consortium_cli
+    from app.consortium.match_views import bp as matches_bp
+    from app.consortium.views import bp as consortium_bp
     from app.formatting import date_fr, number_fr
     from app.main.views import bp as main_bp
     from app.permissions import may
@@ -51,8 +56,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(companies_bp)
     app.register_blueprint(company_edit_bp)
     app.register_blueprint(tenders_bp)
+    app.register_blueprint(consortium_bp)
+    app.register_blueprint(matches_bp)
+    app.register_blueprint(capacity_bp)
+    jobs.init_app(app)
     init_accounts_cli(app)
     init_companies_cli(app)
     init_reference_cli(app)
     init_tenders_cli(app)
+    init_consortium_cli(app)
     return app

@@ -32,6 +32,11 @@ class DefaultConfig:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 64 * 1024
     INVITATION_VALID_DAYS = 7
+    # Solves: "thread" runs them off the request in a pool of SOLVER_THREADS; "inline" runs them at once.
+    SOLVER_RUNNER = "thread"
+    SOLVER_THREADS = 1
+    SOLVER_WORKERS = 0  # CP-SAT workers per solve; 0: the machine's cores, at most 8
+    SOLVER_TIME_LIMIT_S = 10.0
     # Where people reach the site; used for links written outside a request (CLI).
     PUBLIC_URL = "http://127.0.0.1:5000"
 

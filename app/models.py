@@ -10,6 +10,7 @@ from app.consortium.models import (
     Proposal,
     ProposalMember,
     SolverRun,
+    TenderFit,
 )
 from app.reference.models import Commune, CpvCode, NutsRegion
 from app.tenders.models import LotRequirement, Tender, TenderLot
@@ -34,6 +35,7 @@ __all__ = [
     "NutsRegion",
     "Organisation",
     "Tender",
+    "TenderFit",
     "TenderLot",
     "Turnover",
     "User",

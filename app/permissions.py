@@ -7,8 +7,11 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from app.accounts.models import Organisation, OrganisationKind, Role
+from app.consortium.models import Groupement
 from app.security import login_manager
 
 Rule = Callable[[Any, Any], bool]
@@ -47,6 +50,36 @@ def _company_organisation_member(user, organisation: Organisation) -> bool:
     return _member_of(user, organisation) and organisation.kind in (OrganisationKind.SME, OrganisationKind.LARGE_GROUP)
 
 
+def _in_organisation(user, organisation_id: int | None) -> bool:
+    return organisation_id is not None and _signed_in(user, None) and user.membership_in(organisation_id) is not None
+
+
+def _of_kind(user, *kinds: OrganisationKind) -> bool:
+    return _signed_in(user, None) and any(m.organisation.kind in kinds for m in user.memberships)
+
+
+def _invited(user, groupement) -> bool:
+    """A user of a company the groupement has invited (whatever its answer)."""
+    return any(_in_organisation(user, member.company.organisation_id) for member in groupement.members)
+
+
+def _sees_tender(user, tender) -> bool:
+    """Public notices: everyone signed in. A large group's private consultation: its organisation and the
+    companies it invited. A buyer's draft: its organisation only."""
+    if tender.visibility == "public":
+        return _signed_in(user, None)
+    if _in_organisation(user, tender.organisation_id):
+        return True
+    return tender.visibility == "private" and any(
+        _invited(user, g) for g in tender_groupements(tender) if g.organisation_id == tender.organisation_id
+    )
+
+
+def tender_groupements(tender) -> list:
+    session = object_session(tender)
+    return list(session.scalars(select(Groupement).where(Groupement.tender_id == tender.id))) if session else []
+
+
 RULES: dict[str, Rule] = {
     "view_home": _anyone,
     "view_dashboard": _signed_in,
@@ -66,6 +99,20 @@ RULES: dict[str, Rule] = {
             and _signed_in(u, None)
             and u.membership_in(tender.organisation_id) is not None
         )
+    ),
+    "view_tender": _sees_tender,
+    # Companies (SMEs, large groups) form groupements; buyers and the operator never do.
+    "start_groupement": lambda u, tender: (
+        _sees_tender(u, tender) and _of_kind(u, OrganisationKind.SME, OrganisationKind.LARGE_GROUP)
+    ),
+    "create_consultation": lambda u, _obj: _of_kind(u, OrganisationKind.LARGE_GROUP, OrganisationKind.PUBLIC_BUYER),
+    # A groupement is the initiating organisation's: it alone edits it; the invited companies see it. Nobody
+    # else, not the buyer of the tender, not the operator, not a competitor.
+    "view_groupement": lambda u, g: _in_organisation(u, g.organisation_id) or _invited(u, g),
+    "edit_groupement": lambda u, g: _in_organisation(u, g.organisation_id),
+    "answer_invitation": lambda u, member: _in_organisation(u, member.company.organisation_id),
+    "view_capacity": lambda u, tender: (
+        _sees_tender(u, tender) and _of_kind(u, OrganisationKind.PUBLIC_BUYER, OrganisationKind.OPERATOR)
     ),
 }
 

@@ -26,8 +26,9 @@ from functools import cache
 
 from app.companies import demo
 from app.companies.naf_cpv import cpv_for_naf
+from app.consortium.matching import best_rank, match_rank
 from app.reference.geo import haversine_km
-from solver.instance import BROADER, EXACT, NARROWER, Company, Instance, Lot, Options
+from solver.instance import EXACT, NARROWER, Company, Instance, Lot, Options
 
 TRADES_PER_SITE = 6
 SME_MAX_TURNOVER_EUR = 50_000_000
@@ -136,29 +137,6 @@ def load_register(count: int, seed: int) -> Register:
     populations = tuple(int(row["population"]) for row in rows)
     communes = tuple(row["insee"] for row in rows)
     return Register(by_naf, places, communes, populations, count, time.perf_counter() - start)
-
-
-def significant(code: str) -> str:
-    """The significant digits of a CPV code: "45330000" → "4533"; at least the division."""
-    return code.rstrip("0").ljust(2, "0")
-
-
-def match_rank(company_code: str, requirement: str) -> int | None:
-    """EXACT for the same code, NARROWER when the company's code lies below the requirement, BROADER when the
-    requirement lies below a company code of at least 3 significant digits; None otherwise."""
-    if company_code == requirement:
-        return EXACT
-    if company_code.startswith(significant(requirement)):
-        return NARROWER
-    digits = significant(company_code)
-    if len(digits) >= 3 and requirement.startswith(digits):
-        return BROADER
-    return None
-
-
-def best_rank(codes: tuple[str, ...], requirement: str) -> int | None:
-    ranks = [rank for code in codes if (rank := match_rank(code, requirement)) is not None]
-    return min(ranks) if ranks else None
 
 
 def max_members(lot_count: int) -> int:

@@ -4,7 +4,18 @@
 ``explain_infeasible(Instance)`` says why no groupement exists; ``reduce_candidates`` is the safe reduction."""
 
 from solver.explain import explain_infeasible
-from solver.instance import BROADER, EXACT, NARROWER, Company, Instance, Lot, LotCapScope, Options, Weights
+from solver.instance import (
+    BROADER,
+    EXACT,
+    NARROWER,
+    Company,
+    Instance,
+    Lot,
+    LotCapScope,
+    Options,
+    Weights,
+    share_eur,
+)
 from solver.reduction import reduce_candidates
 from solver.result import Assignment, Groupement, Result, Status
 from solver.solve import solve
@@ -12,6 +23,6 @@ from solver.validate import Violation, validate
 
 __all__ = [
     "BROADER", "EXACT", "NARROWER", "Assignment", "Company", "Groupement", "Instance", "Lot", "LotCapScope",
-    "Options", "Result", "Status", "Violation", "Weights", "explain_infeasible", "reduce_candidates", "solve",
-    "validate",
+    "Options", "Result", "Status", "Violation", "Weights", "explain_infeasible", "reduce_candidates",
+    "share_eur", "solve", "validate",
 ]  # fmt: skip

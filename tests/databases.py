@@ -22,6 +22,10 @@ TEST_CONFIG = {
     # Cheapest argon2 parameters: the tests exercise the flow, not the cost.
     "ARGON2_TIME_COST": 1,
     "ARGON2_MEMORY_COST": 64,
+    # Solves run at once and on one worker: deterministic answers (a test of the thread runner sets its own).
+    "SOLVER_RUNNER": "inline",
+    "SOLVER_WORKERS": 1,
+    "SOLVER_TIME_LIMIT_S": 5.0,
 }
 
 

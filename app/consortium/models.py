@@ -4,7 +4,7 @@ and their answers, and the audit trail. The assignment table of a groupement is 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +13,8 @@ from app.accounts.models import Organisation, User
 from app.companies.models import Company
 from app.db import Base, UTCDateTime, db_enum, utcnow
 from app.tenders.models import Tender, TenderLot
+
+STALE_MARGIN_S = 120  # beyond its time limit, a run still « en cours » was interrupted
 
 
 class GroupementStatus(enum.StrEnum):
@@ -52,7 +54,8 @@ class Groupement(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    # The initiating organisation; none for a groupement built from the command line for a company without one.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     # The initiating company, when the organisation bids with one of its companies (the SME or the large group).
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
@@ -71,7 +74,7 @@ class Groupement(Base):
     __mapper_args__ = {"version_id_col": version}
 
     tender: Mapped[Tender] = relationship()
-    organisation: Mapped[Organisation] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
     company: Mapped[Company | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     proposal: Mapped[Proposal | None] = relationship(foreign_keys=[proposal_id], post_update=True)
@@ -110,6 +113,15 @@ class SolverRun(Base):
     proposals: Mapped[list[Proposal]] = relationship(
         back_populates="run", cascade="all, delete-orphan", order_by="Proposal.rank"
     )
+
+    @property
+    def active(self) -> bool:
+        return self.state in (RunState.QUEUED, RunState.RUNNING)
+
+    def is_stale(self, now: datetime) -> bool:
+        """Queued or running far longer than its time limit: the process that held it is gone."""
+        limit = timedelta(seconds=float(self.parameters.get("time_limit_s", 10)) + STALE_MARGIN_S)
+        return self.active and now - self.created_at > limit
 
     @property
     def gap(self) -> float | None:
@@ -210,3 +222,19 @@ class AuditEvent(Base):
     groupement: Mapped[Groupement] = relationship(back_populates="events")
     user: Mapped[User | None] = relationship()
     company: Mapped[Company | None] = relationship()
+
+
+class TenderFit(Base):
+    """Whether a feasible groupement including a company exists for a tender (« Appels d'offres pour vous »),
+    worked out off the request and kept until the tender or the company changes."""
+
+    __tablename__ = "tender_fit"
+    __table_args__ = (UniqueConstraint("company_id", "tender_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"))
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    feasible: Mapped[bool | None]  # None: being worked out
+    members: Mapped[int | None]  # members of the best groupement found
+    detail: Mapped[str] = mapped_column(Text, default="")
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -40,12 +40,6 @@ def dashboard() -> str:
     return render_template("main/dashboard.html", statistics=statistics, companies=companies)
 
 
-@bp.get("/groupements")
-def groupements() -> str:
-    authorize("browse_directory")
-    return render_template("main/groupements.html")
-
-
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
     """Database connectivity and migration state, for monitors."""

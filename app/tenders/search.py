@@ -1,13 +1,16 @@
-"""The tender list: open tenders first by deadline, filtered by text, CPV (with the hierarchy), place and date."""
+"""The tender list: open tenders first by deadline, filtered by text, CPV (with the hierarchy), place and date.
+Only the tenders the viewer may see are listed (the SQL twin of the ``view_tender`` rule)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
+from app.companies.models import Company
+from app.consortium.models import Groupement, GroupementMember
 from app.pagination import Page, clamp, count
 from app.search import SearchError, cpv_prefix, escape_like, prefix_range
 from app.tenders.models import LotRequirement, Tender, TenderLot
@@ -22,10 +25,13 @@ class TenderQuery:
     include_closed: bool = False
     page: int = 1
     per_page: int = 20
+    # The viewer's organisations: their own private consultations and drafts, and the private consultations whose
+    # groupement invited one of their companies, are listed besides the public tenders.
+    organisations: tuple[int, ...] = ()
 
 
 def search_tenders(session: Session, query: TenderQuery, now: datetime | None = None) -> Page[Tender]:
-    stmt = select(Tender)
+    stmt = select(Tender).where(visible_to(query.organisations))
     now = now or datetime.now(UTC)
     if not query.include_closed:
         stmt = stmt.where(or_(Tender.deadline_utc.is_(None), Tender.deadline_utc >= now))
@@ -60,3 +66,23 @@ def search_tenders(session: Session, query: TenderQuery, now: datetime | None = 
         .options(selectinload(Tender.lots))
     ).all()
     return Page(list(tenders), count(session, stmt), page, per_page)
+
+
+def visible_to(organisations: tuple[int, ...]) -> ColumnElement[bool]:
+    """Public tenders; those of ``organisations``; and the private consultations for which their owner's
+    groupement invited a company of ``organisations`` (whatever its answer)."""
+    if not organisations:
+        return Tender.visibility == "public"
+    owner = aliased(Tender)
+    invited = (
+        select(Groupement.tender_id)
+        .join(owner, and_(owner.id == Groupement.tender_id, owner.organisation_id == Groupement.organisation_id))
+        .join(GroupementMember, GroupementMember.groupement_id == Groupement.id)
+        .join(Company, Company.id == GroupementMember.company_id)
+        .where(Company.organisation_id.in_(organisations))
+    )
+    return or_(
+        Tender.visibility == "public",
+        Tender.organisation_id.in_(organisations),
+        and_(Tender.visibility == "private", Tender.id.in_(invited)),
+    )

@@ -1,4 +1,5 @@
-"""Tender list, notice upload, tender page and the requirements of each lot."""
+"""Tender list, notice upload, new consultation, tender page, publication of a draft and the requirements of each
+lot. A tender the user may not see answers 404, as if it did not exist."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from app.forms import FrenchForm, commit_or_show, flash_result, form_status
 from app.permissions import authorize, may
 from app.reference.cpv_labels import cpv_labels
 from app.search import SearchError
-from app.tenders import labels, requirements_edit
+from app.tenders import consultations, labels, requirements_edit
+from app.tenders.consultation_forms import LOT_ROWS, ConsultationForm
 from app.tenders.forms import RequirementForm, TenderFilterForm, UploadForm
 from app.tenders.models import Tender
 from app.tenders.parsing.model import NoticeParseError
@@ -42,6 +44,7 @@ def index() -> tuple[str, int]:
             deadline_after=form.deadline_after.data,
             include_closed=form.include_closed.data,
             page=int(page) if page.isdigit() else 1,
+            organisations=tuple(m.organisation_id for m in current_user.memberships),
         )
         try:
             result = search_tenders(get_session(), query)
@@ -90,10 +93,64 @@ def _after_import(outcome) -> Response:
     return redirect(url_for(".detail", tender_id=outcome.tender.id))
 
 
+@bp.route("/nouveau", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response | tuple[str, int]:
+    authorize("create_consultation")
+    session = get_session()
+    organisation = consultations.creating_organisation(current_user)
+    form = ConsultationForm(buyer_name=organisation.name)
+    form.commune.choices = [("", "— Choisissez une commune —"), *consultations.commune_choices(session)]
+    if form.validate_on_submit():
+        data = form.to_input()
+        if not _attach(form, consultations.problems(session, data)):
+            tender = commit_or_show(form, lambda s: consultations.create_consultation(s, organisation, data))
+            if tender is not None:
+                flash(_CREATED[tender.visibility], "success")
+                return redirect(url_for(".detail", tender_id=tender.id))
+    return render_template(
+        "tenders/consultation_new.html", form=form, organisation=organisation, shown_rows=_shown_rows(form)
+    ), form_status(form)
+
+
+_CREATED = {
+    "private": "Consultation privée créée : seules votre organisation et les entreprises invitées la voient.",
+    "draft": "Brouillon créé : seule votre organisation le voit jusqu'à sa publication.",
+}
+
+
+def _attach(form: ConsultationForm, problems: list[consultations.Problem]) -> bool:
+    """Show each problem next to its field (a lot's next to the lot's); True when there was any."""
+    rows = form.filled_rows()
+    for problem in problems:
+        target = rows[problem.lot] if problem.lot is not None else form
+        if problem.field in target and problem.field != "lots":
+            target[problem.field].errors = [*target[problem.field].errors, problem.message]
+        else:
+            form.form_errors.append(problem.message)
+    if any(entry.errors for entry in form.lots):  # the list keeps its own copy of its rows' errors
+        form.lots.errors = [entry.errors for entry in form.lots]
+    return bool(problems)
+
+
+def _shown_rows(form: ConsultationForm) -> int:
+    """Lot rows shown open: three, or up to the last row filled in; the others wait behind a « more » toggle."""
+    filled = [position for position, entry in enumerate(form.lots, start=1) if not entry.form.is_blank()]
+    return min(LOT_ROWS, max([3, *filled]))
+
+
+def _visible_or_404(tender_id: int) -> Tender:
+    """The tender, or 404 when it does not exist or the user may not see it (its existence is not revealed)."""
+    tender = get_or_404(Tender, tender_id)
+    if not may(current_user, "view_tender", tender):
+        abort(404)
+    return tender
+
+
 @bp.get("/<int:tender_id>")
 def detail(tender_id: int) -> str:
     authorize("browse_directory")
-    tender = get_or_404(Tender, tender_id)
+    tender = _visible_or_404(tender_id)
     labels = cpv_labels(get_session(), (r.code for lot in tender.lots for r in lot.requirements if r.kind == "cpv"))
     return render_template(
         "tenders/detail.html",
@@ -107,7 +164,7 @@ def detail(tender_id: int) -> str:
 @bp.post("/<int:tender_id>/lots/<int:lot_pk>/exigences")
 @login_required
 def add_requirement(tender_id: int, lot_pk: int) -> Response:
-    tender = get_or_404(Tender, tender_id)
+    tender = _visible_or_404(tender_id)
     authorize("edit_tender", tender)
     lot = next((lot for lot in tender.lots if lot.id == lot_pk), None) or abort(404)
     form = RequirementForm(prefix=f"lot-{lot.id}")
@@ -119,13 +176,24 @@ def add_requirement(tender_id: int, lot_pk: int) -> Response:
 @bp.post("/<int:tender_id>/lots/<int:lot_pk>/exigences/<int:requirement_id>/supprimer")
 @login_required
 def remove_requirement(tender_id: int, lot_pk: int, requirement_id: int) -> Response:
-    tender = get_or_404(Tender, tender_id)
+    tender = _visible_or_404(tender_id)
     authorize("edit_tender", tender)
     lot = next((lot for lot in tender.lots if lot.id == lot_pk), None) or abort(404)
     form = FrenchForm()
     if form.validate_on_submit():
         commit_or_show(form, lambda session: requirements_edit.remove(session, lot, requirement_id))
     return _back(tender, form, "Exigence retirée.")
+
+
+@bp.post("/<int:tender_id>/publier")
+@login_required
+def publish(tender_id: int) -> Response:
+    tender = _visible_or_404(tender_id)
+    authorize("edit_tender", tender)
+    form = FrenchForm()
+    if form.validate_on_submit():
+        commit_or_show(form, lambda session: consultations.publish(session, tender))
+    return _back(tender, form, "Appel d'offres publié : tous les utilisateurs le voient désormais.")
 
 
 def _back(tender: Tender, form: FrenchForm, message: str) -> Response:

@@ -20,7 +20,7 @@ def upgrade() -> None:
     op.create_table('groupement',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tender_id', sa.Integer(), nullable=False),
-    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
     sa.Column('company_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.Enum('brouillon', 'invitations_envoyees', 'constitue', 'depose', 'gagne', 'perdu', 'abandonne', name='groupement_status', native_enum=False, create_constraint=True), nullable=False),
@@ -137,6 +137,22 @@ def upgrade() -> None:
     with op.batch_alter_table('proposal_member', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_proposal_member_company_id'), ['company_id'], unique=False)
 
+    op.create_table('tender_fit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('company_id', sa.Integer(), nullable=False),
+    sa.Column('tender_id', sa.Integer(), nullable=False),
+    sa.Column('feasible', sa.Boolean(), nullable=True),
+    sa.Column('members', sa.Integer(), nullable=True),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('checked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_tender_fit_company_id_company'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tender_id'], ['tender.id'], name=op.f('fk_tender_fit_tender_id_tender'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tender_fit')),
+    sa.UniqueConstraint('company_id', 'tender_id', name=op.f('uq_tender_fit_company_id'))
+    )
+    with op.batch_alter_table('tender_fit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tender_fit_tender_id'), ['tender_id'], unique=False)
+
     # groupement ⇄ proposal: the adopted proposal's key is added once both tables exist.
     with op.batch_alter_table('groupement', schema=None) as batch_op:
         batch_op.create_foreign_key(
@@ -157,6 +173,10 @@ def downgrade() -> None:
     with op.batch_alter_table('proposal_member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_proposal_member_company_id'))
 
+    with op.batch_alter_table('tender_fit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tender_fit_tender_id'))
+
+    op.drop_table('tender_fit')
     with op.batch_alter_table('groupement', schema=None) as batch_op:
         batch_op.drop_constraint('fk_groupement_proposal_id_proposal', type_='foreignkey')
 

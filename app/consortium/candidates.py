@@ -1,0 +1,295 @@
+"""Candidate pre-selection: the companies that can perform part of a tender, found in SQL, as a ``solver.Instance``.
+
+Lots: the requested ones (all by default) minus those the initiating company performs itself. Candidates: open to
+groupements, in a commune within the radius of at least one lot's place, meeting at least one requirement — a CPV
+code through the hierarchy (``matching``; best rank wins) or a certification through a certificate valid on
+``today`` (EXACT). Imposed companies are always candidates; excluded ones too, named in ``Options.exclude`` so that
+``explain_infeasible`` can name them. CPV requirements become ranges and lists on ``competence(cpv_code,
+company_id)``, certifications stored schemes on ``certification(scheme, company_id)``; details, turnover and
+references are then read by key in chunks. Companies sit at their commune's centre: distances are computed once per
+commune, match tables once per set of codes.
+
+Work already committed elsewhere uses part of a turnover: the solver keeps a member's annual work within
+``capacity_ratio_pct`` % of its turnover, so the turnover given to it is
+``max(0, latest turnover − ⌈committed × 100 / capacity_ratio_pct⌉)`` (0 when no turnover is known)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.companies.models import Certification, Company, CompanyReference, Competence, Turnover
+from app.companies.sizes import sme_category
+from app.consortium import matching
+from app.consortium.request import Request
+from app.errors import DomainError
+from app.reference.geo import haversine_km
+from app.reference.models import Commune
+from app.tenders.models import Tender, TenderLot
+from solver.instance import Company as SolverCompany
+from solver.instance import Instance, Lot, LotCapScope, Options
+
+MARSEILLE = "13055"  # where distances are counted from when neither the lot nor the buyer gives a known place
+CHUNK = 900  # ids per IN list: below SQLite's oldest limit of 999 bound parameters
+RATIO_PCT = Options().capacity_ratio_pct  # the instance keeps the solver's default ratio
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What the pages show of one candidate; ``distance_km`` maps the solver lot id to the distance."""
+
+    id: int  # Company.id
+    siret: str
+    name: str
+    commune: str
+    distance_km: Mapping[str, float]
+    sme: bool
+
+
+@dataclass(frozen=True)
+class Prepared:
+    instance: Instance
+    lots: Mapping[str, int]  # solver lot id → TenderLot id
+    companies: Mapping[str, Candidate]  # solver company id → candidate
+    self_lots: tuple[int, ...]  # TenderLot ids the initiating company performs itself: not solved
+    candidates: int
+    warnings: tuple[str, ...]
+    selection_s: float
+
+
+@dataclass(frozen=True)
+class _Site:
+    """A lot to solve, its requirements (CPV codes and certifications, main CPV first) and its place."""
+
+    key: str  # the solver lot id: str(TenderLot.id)
+    lot: TenderLot
+    requirements: tuple[str, ...]
+    certifications: frozenset[str]
+    place: Commune
+
+
+@dataclass
+class _Found:
+    """Per company id: the competence codes that match a requirement, the (lot, requirement) a certificate meets."""
+
+    codes: dict[int, set[str]] = field(default_factory=dict)
+    certified: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
+
+
+def prepare(session: Session, tender: Tender, request: Request, today: date) -> Prepared:
+    """The solver instance for ``request`` on ``tender``; raises ``DomainError`` when there is nothing to solve."""
+    start = time.perf_counter()
+    warnings: list[str] = []
+    chosen, self_lots = _chosen_lots(session, tender, request)
+    communes = {c.insee_code: c for c in session.scalars(select(Commune))}
+    sites = _sites(tender, chosen, communes, warnings)
+    lots = tuple(_solver_lot(site, warnings) for site in sites)
+    imposed, found = request.imposed(), _collect(session, sites, today)
+    rows = _rows(session, found.codes.keys() | found.certified.keys(), _reach(communes, sites, request.radius_km))
+    rows.update((row.id, row) for row in session.execute(_DETAILS.where(Company.id.in_(imposed))))
+    companies, records = _companies(session, rows, found, sites, communes)
+    _check_imposed(imposed, records, companies, warnings)
+    options = Options(
+        max_members=request.max_members,
+        must_include=frozenset(str(i) for i in imposed),
+        exclude=frozenset(str(i) for i in request.exclude if str(i) in records),
+        mandataire_solidaire=request.mandataire_solidaire,
+        max_lots=tender.max_lots_submitted or None,
+        lot_cap_scope=LotCapScope.GROUPEMENT,
+    )
+    instance = Instance(lots, tuple(companies.values()), options=options)
+    lot_ids = {site.key: site.lot.id for site in sites}
+    elapsed = time.perf_counter() - start
+    return Prepared(instance, lot_ids, records, self_lots, len(companies), tuple(warnings), elapsed)
+
+
+def _chosen_lots(session: Session, tender: Tender, request: Request) -> tuple[list[TenderLot], tuple[int, ...]]:
+    """The lots to solve, in the tender's order, and the requested lots the initiating company performs itself."""
+    stmt = select(TenderLot).where(TenderLot.tender_id == tender.id).order_by(TenderLot.position)
+    lots = list(session.scalars(stmt.options(selectinload(TenderLot.requirements))))
+    known = {lot.id for lot in lots}
+    unknown = [i for i in (*request.lot_ids, *request.self_lot_ids) if i not in known]
+    if unknown:
+        raise DomainError(f"Le lot n° {unknown[0]} n'appartient pas à cet appel d'offres.", field="lot_ids")
+    asked = set(request.lot_ids) or known
+    self_lots = tuple(lot.id for lot in lots if lot.id in asked and lot.id in request.self_lot_ids)
+    chosen = [lot for lot in lots if lot.id in asked and lot.id not in self_lots]
+    if not chosen:
+        why = "votre entreprise réalise elle-même tous les lots retenus" if lots else "l'avis ne comporte aucun lot"
+        raise DomainError(f"Aucun lot à pourvoir : {why}.", field="lot_ids")
+    return chosen, self_lots
+
+
+def _lot_label(lot: TenderLot) -> str:
+    return lot.internal_number or lot.lot_id
+
+
+def _sites(tender: Tender, lots: list[TenderLot], communes: dict[str, Commune], warnings: list[str]) -> list[_Site]:
+    sites = []
+    for lot in lots:
+        pairs = [(r.kind, r.code.strip()) for r in lot.requirements]
+        if not pairs and lot.main_cpv:
+            pairs = [("cpv", lot.main_cpv.strip())]
+        kept = [(kind, code) for kind, code in pairs if kind != "cpv" or matching.is_cpv_code(code)]
+        for _, code in sorted(set(pairs) - set(kept)):
+            warnings.append(f"Code CPV « {code} » du lot {_lot_label(lot)} illisible : il est ignoré.")
+        if not kept:
+            warnings.append(f"Le lot {_lot_label(lot)} n'indique aucune compétence requise : il est laissé de côté.")
+            continue
+        requirements = tuple(dict.fromkeys(code for _, code in kept))
+        certifications = frozenset(code for kind, code in kept if kind != "cpv")
+        place = _lot_place(tender, lot, communes, warnings)
+        sites.append(_Site(str(lot.id), lot, requirements, certifications, place))
+    if not sites:
+        raise DomainError("Aucun des lots retenus n'indique de compétence requise (code CPV ou certification).")
+    return sites
+
+
+def _lot_place(tender: Tender, lot: TenderLot, communes: dict[str, Commune], warnings: list[str]) -> Commune:
+    place = matching.commune_for(communes.values(), lot.town, lot.postcode)
+    if place is not None:
+        return place
+    buyer = matching.commune_for(communes.values(), tender.buyer_city, tender.buyer_postcode)
+    fallback = buyer or communes[MARSEILLE]
+    origin = f"l'acheteur ({buyer.name})" if buyer else "Marseille"
+    warnings.append(f"Lieu d'exécution du lot {_lot_label(lot)} inconnu : distances comptées depuis {origin}.")
+    return fallback
+
+
+def _solver_lot(site: _Site, warnings: list[str]) -> Lot:
+    lot = site.lot
+    if lot.value_amount is None:
+        warnings.append(f"Valeur estimée du lot {_lot_label(lot)} inconnue : le lot est compté pour 0 €.")
+    duration = lot.duration_days if lot.duration_days and lot.duration_days > 0 else None
+    return Lot(site.key, int(lot.value_amount or 0), site.requirements, int(lot.min_turnover_eur or 0), duration)
+
+
+def _km(a: Commune, b: Commune) -> float:
+    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
+
+
+def _reach(communes: dict[str, Commune], sites: list[_Site], radius_km: float | None) -> frozenset[str] | None:
+    """The communes within ``radius_km`` of at least one lot's place; None when there is no radius."""
+    if radius_km is None:
+        return None
+    return frozenset(code for code, c in communes.items() if any(_km(c, s.place) <= radius_km for s in sites))
+
+
+def _needs(sites: list[_Site], *, certifications: bool) -> list[tuple[str, str]]:
+    """(lot id, requirement) pairs of the CPV requirements, or of the certification ones."""
+    return [(s.key, code) for s in sites for code in s.requirements if (code in s.certifications) == certifications]
+
+
+def _collect(session: Session, sites: list[_Site], today: date) -> _Found:
+    """The companies, wherever they are, meeting at least one requirement, with what they hold: one scan of the
+    ``(cpv_code, company_id)`` index per requirement range, one look-up of its ancestors."""
+    found = _Found()
+    cpv = sorted({code for _, code in _needs(sites, certifications=False)})
+    pieces = [matching.matching_codes(code) for code in cpv]
+    if pieces:
+        terms = [and_(Competence.cpv_code >= p.lower, Competence.cpv_code < p.upper) for p in pieces]
+        broader = sorted({code for p in pieces for code in p.broader})
+        if broader:
+            terms.append(Competence.cpv_code.in_(broader))
+        stmt = select(Competence.company_id, Competence.cpv_code).where(or_(*terms))
+        for company_id, code in session.connection().execute(stmt).all():  # fetched at once: far faster than row by row
+            found.codes.setdefault(company_id, set()).add(code)
+    needs = _needs(sites, certifications=True)
+    if needs:
+        _certified(session, needs, today, found)
+    return found
+
+
+def _certified(session: Session, needs: list[tuple[str, str]], today: date, found: _Found) -> None:
+    """Certificates valid on ``today`` meeting a certification requirement; schemes are compared without case, so
+    the stored spellings are looked up first (a few rows, from the index) and then asked for by equality."""
+    stored = session.scalars(select(Certification.scheme).distinct())
+    schemes = sorted(s for s in stored if any(matching.scheme_may_match(code, s) for _, code in needs))
+    if not schemes:
+        return
+    valid = or_(Certification.valid_until.is_(None), Certification.valid_until >= today)
+    stmt = select(Certification.company_id, Certification.scheme, Certification.code)
+    meets: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for company_id, scheme, code in session.connection().execute(stmt.where(Certification.scheme.in_(schemes), valid)):
+        if (scheme, code) not in meets:
+            meets[scheme, code] = {need for need in needs if matching.certificate_matches(need[1], scheme, code or "")}
+        if meets[scheme, code]:
+            found.certified.setdefault(company_id, set()).update(meets[scheme, code])
+
+
+def _chunks(session: Session, stmt: Select, column: Any, ids: Iterable[int]) -> Iterator[Any]:
+    """The rows of ``stmt`` for ``column IN ids``, a chunk of ids at a time."""
+    ordered = sorted(ids)
+    for index in range(0, len(ordered), CHUNK):
+        yield from session.connection().execute(stmt.where(column.in_(ordered[index : index + CHUNK]))).all()
+
+
+def _distances(sites: list[_Site], commune: Commune) -> tuple[dict[str, int], dict[str, float]]:
+    """From a commune to each lot: metres for the solver, km (one decimal) for people."""
+    km = {s.key: _km(commune, s.place) for s in sites}
+    return {k: round(v * 1000) for k, v in km.items()}, {k: round(v, 1) for k, v in km.items()}
+
+
+_DETAILS = select(
+    Company.id, Company.siret, Company.legal_name, Company.trade_name, Company.commune_insee, Company.headcount,
+    Company.headcount_band, Company.committed_capacity_eur, Company.open_to_groupements,
+)  # fmt: skip
+
+
+def _rows(session: Session, ids: Iterable[int], reach: frozenset[str] | None) -> dict[int, Any]:
+    """The details of the companies among ``ids`` open to groupements and within reach (None: anywhere). Both are
+    checked here rather than in SQL, so that each chunk is read by primary key whatever the planner thinks."""
+    rows = _chunks(session, _DETAILS, Company.id, ids)
+    return {r.id: r for r in rows if r.open_to_groupements and (reach is None or r.commune_insee in reach)}
+
+
+def _figures(session: Session, ids: Iterable[int]) -> tuple[dict[int, int], dict[int, frozenset[str]]]:
+    """Per company: its latest turnover (when known) and the CPV codes of its references."""
+    latest: dict[int, tuple[int, int]] = {}
+    turnovers = select(Turnover.company_id, Turnover.year, Turnover.amount_eur)
+    for company_id, year, amount in _chunks(session, turnovers, Turnover.company_id, ids):
+        latest[company_id] = max(latest.get(company_id, (year, amount)), (year, amount))
+    references: dict[int, set[str]] = {}
+    stmt = select(CompanyReference.company_id, CompanyReference.cpv_code)
+    for company_id, code in _chunks(session, stmt, CompanyReference.company_id, ids):
+        references.setdefault(company_id, set()).add(code)
+    amounts = {company_id: amount for company_id, (_, amount) in latest.items()}
+    return amounts, {company_id: frozenset(codes) for company_id, codes in references.items()}
+
+
+def _companies(
+    session: Session, rows: dict[int, Any], found: _Found, sites: list[_Site], communes: dict[str, Commune]
+) -> tuple[dict[str, SolverCompany], dict[str, Candidate]]:
+    """Solver companies and their records, in id order."""
+    turnovers, references = _figures(session, rows)
+    table = matching.MatchTable(_needs(sites, certifications=False))
+    places = {code: _distances(sites, commune) for code, commune in communes.items()}  # shared, read-only
+    companies, records = {}, {}
+    for company_id, row in sorted(rows.items()):
+        turnover = turnovers.get(company_id)
+        category = sme_category(row.headcount, row.headcount_band, turnover)
+        sme = category is None or category.is_sme  # nothing known: counted as the small firm it most likely is
+        committed = -(-(row.committed_capacity_eur or 0) * 100 // RATIO_PCT)  # rounded up
+        certified = frozenset(found.certified.get(company_id, ()))
+        match = table.match(frozenset(found.codes.get(company_id, ())), certified)
+        metres, km = places[row.commune_insee]
+        proven = table.proven(references.get(company_id, frozenset()))
+        key = str(company_id)
+        effective = max(0, (turnover or 0) - committed)
+        companies[key] = SolverCompany(key, effective, row.headcount or 0, sme, match, metres, proven)
+        name = row.trade_name or row.legal_name
+        records[key] = Candidate(company_id, row.siret, name, communes[row.commune_insee].name, km, sme)
+    return companies, records
+
+
+def _check_imposed(imposed: tuple[int, ...], records: dict[str, Candidate], companies: dict, notes: list[str]) -> None:
+    if missing := [i for i in imposed if str(i) not in records]:
+        raise DomainError(f"L'entreprise imposée n° {missing[0]} n'existe pas dans le répertoire.", field="impose")
+    for key in (str(i) for i in imposed if not companies[str(i)].match):
+        notes.append(f"{records[key].name} (imposée) ne détient aucune des compétences demandées.")

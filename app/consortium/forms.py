@@ -1,0 +1,110 @@
+"""The « Constituer un groupement » form and the small forms of the groupement page."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import NumberRange, Optional
+
+from app.companies.identifiers import normalise_siret
+from app.companies.models import Company
+from app.consortium.request import DEFAULT_MAX_MEMBERS, DEFAULT_RADIUS_KM, MAX_MEMBERS_LIMIT, Form, Request
+from app.errors import DomainError
+from app.forms import FrenchForm
+from app.tenders.models import Tender
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes: usable with the keyboard, no JavaScript."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class GroupementForm(FrenchForm):
+    lots = CheckboxesField("Lots à couvrir", coerce=int, description="Tous les lots par défaut.")
+    company_id = SelectField(
+        "Inclure mon entreprise",
+        coerce=int,
+        description="L'entreprise de votre organisation qui fera partie du groupement.",
+    )
+    max_members = IntegerField(
+        "Nombre maximal de membres",
+        default=DEFAULT_MAX_MEMBERS,
+        validators=[NumberRange(1, MAX_MEMBERS_LIMIT, message=f"Entre 1 et {MAX_MEMBERS_LIMIT} membres.")],
+    )
+    radius_km = IntegerField(
+        "Rayon de recherche (km)",
+        default=DEFAULT_RADIUS_KM,
+        validators=[Optional(), NumberRange(1, 1000, message="Entre 1 et 1 000 km.")],
+        description="Autour du lieu d'exécution de chaque lot. Vide : sans limite.",
+    )
+    exclude = TextAreaField(
+        "Entreprises à exclure",
+        description="Un SIRET par ligne (ou séparés par des virgules).",
+    )
+    nature = RadioField(
+        "Forme du groupement",
+        choices=[SelectChoice(Form.JOINT.value, "Conjoint"), SelectChoice(Form.JOINT_AND_SEVERAL.value, "Solidaire")],
+        default=Form.JOINT.value,
+    )
+    mandataire_solidaire = BooleanField("Le mandataire doit être solidaire (exigé par l'acheteur)")
+    self_lots = CheckboxesField(
+        "Lots que mon entreprise réalise elle-même",
+        coerce=int,
+        description="Le groupement est cherché pour les autres lots seulement.",
+    )
+    subcontracting = BooleanField("Chercher des sous-traitants plutôt que des cotraitants")
+
+    def fill(self, tender: Tender, companies: list[Company]) -> None:
+        lot_choices = [SelectChoice(lot.id, f"Lot {lot.lot_id} – {lot.title[:90]}") for lot in tender.lots]
+        self.lots.choices = lot_choices
+        self.self_lots.choices = lot_choices
+        self.company_id.choices = [SelectChoice(c.id, f"{c.display_name} ({c.siret})") for c in companies] + [
+            SelectChoice(0, "Aucune (chercher seulement des partenaires)")
+        ]
+        if not self.is_submitted():
+            self.lots.data = [lot.id for lot in tender.lots]
+            self.company_id.data = companies[0].id if companies else 0
+
+    def request(self, session: Session, time_limit_s: float) -> Request:
+        """The solver request; unknown SIRETs are refused on the field."""
+        return Request(
+            lot_ids=tuple(self.lots.data or ()),
+            max_members=self.max_members.data,
+            radius_km=self.radius_km.data,
+            company_id=self.company_id.data or None,
+            exclude=excluded_ids(session, self.exclude.data or ""),
+            form=Form(self.nature.data),
+            mandataire_solidaire=self.mandataire_solidaire.data,
+            self_lot_ids=tuple(self.self_lots.data or ()),
+            subcontracting=self.subcontracting.data,
+            time_limit_s=time_limit_s,
+        )
+
+
+def excluded_ids(session: Session, text: str) -> tuple[int, ...]:
+    sirets = [normalise_siret(part) or part.strip() for part in text.replace(",", "\n").splitlines() if part.strip()]
+    if not sirets:
+        return ()
+    found = dict(session.execute(select(Company.siret, Company.id).where(Company.siret.in_(sirets))).all())
+    unknown = [s for s in sirets if s not in found]
+    if unknown:
+        raise DomainError(
+            "SIRET inconnu(s) dans l'annuaire : " + ", ".join(u[:20] for u in unknown[:5]) + ".", field="exclude"
+        )
+    return tuple(found[s] for s in sirets)
+
+
+class StatusForm(FrenchForm):
+    target = SelectField("Nouveau statut")
