@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -29,21 +30,27 @@ def solve(
     seed: int = 0,
     alternatives: int = 1,
     reduce: bool = True,
+    on_found: Callable[[Groupement, float | None], None] | None = None,
 ) -> Result:
     """The best groupement and up to ``alternatives − 1`` more, each differing from the previous ones by at least
-    one member. Same instance, seed and ``workers=1``: same answer."""
+    one member. The time limit covers the whole call, alternatives included. ``on_found(groupement, bound)`` is
+    called as each groupement is found (the best first), so that a caller can show it before the alternatives
+    are done. Same instance, seed and ``workers=1``: same answer."""
     start = time.perf_counter()
     reduced = reduce_candidates(instance) if reduce else instance
     model, v = build_model(reduced)
     # Start from the greedy groupement when there is one: an incumbent from the first second.
     add_start(model, v, greedy(reduced).best)
-    # The time limit covers the whole call: what reduction and model building took comes off the solve.
-    solver = _solver(max(0.1, time_limit_s - (time.perf_counter() - start)), workers, seed)
+    solver = _solver(time_limit_s, workers, seed)
     found: list[Groupement] = []
     status, bound = Status.UNKNOWN, None
     for index in range(max(1, alternatives)):
-        raw = solver.solve(model)
-        current = _STATUS.get(raw, Status.UNKNOWN)
+        # What reduction, model building and the previous solves took comes off this one.
+        remaining = time_limit_s - (time.perf_counter() - start)
+        if index > 0 and remaining < 0.1:
+            break
+        solver.parameters.max_time_in_seconds = max(0.1, remaining)
+        current = _STATUS.get(solver.solve(model), Status.UNKNOWN)
         if current not in (Status.OPTIMAL, Status.FEASIBLE):
             if index == 0:
                 status = current
@@ -51,13 +58,15 @@ def solve(
         if index == 0:
             status, bound = current, solver.best_objective_bound
         found.append(_groupement(reduced, v, solver))
+        if on_found is not None:
+            on_found(found[-1], bound if index == 0 else None)
         _forbid_members(model, v, found[-1])
     return Result(status, tuple(found), bound, time.perf_counter() - start, len(reduced.companies))
 
 
 def _solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     # Presolve once, without probing or symmetry detection: on tens of thousands of assignment Booleans each probing

@@ -178,7 +178,7 @@ def test_several_companies_choose_one_in_a_select(browser, world, session):
 
 def test_pending_checks_refresh_the_page_and_are_submitted_once(app, browser, world, session):
     recorder = Recorder()
-    app.extensions["solver_runner"] = recorder
+    app.extensions["check_runner"] = recorder
     page = page_for(browser, "chef@elec.fr")
     assert "vérification en cours…" in page and '<meta http-equiv="refresh" content="3">' in page
     assert recorder.jobs == [(matches.check_fit, world.companies[1], world.tender_id)]
@@ -197,7 +197,7 @@ def test_a_changed_tender_is_checked_again(app, browser, world, session):
     tender.title = "Rénovation de l'école Saint-Charles (rectificatif)"
     session.commit()
     recorder = Recorder()
-    app.extensions["solver_runner"] = recorder
+    app.extensions["check_runner"] = recorder
     browser.get("/pour-vous")
     assert recorder.jobs == [(matches.check_fit, world.companies[1], world.tender_id)]
     assert fit(session, world.companies[1], world.tender_id).checked_at > first
@@ -210,7 +210,7 @@ def test_no_answer_in_time_is_undetermined_and_not_resubmitted(app, browser, wor
     row = fit(session, world.companies[1], world.tender_id)
     assert row.feasible is None and row.detail == "indéterminé"
     recorder = Recorder()
-    app.extensions["solver_runner"] = recorder
+    app.extensions["check_runner"] = recorder
     browser.get("/pour-vous")
     assert recorder.jobs == []
 

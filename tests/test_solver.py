@@ -150,3 +150,10 @@ def test_the_greedy_start_is_a_complete_solution_of_the_model():
     solver.parameters.num_workers = 1
     assert solver.solve(model) == cp_model.OPTIMAL
     assert round(solver.objective_value) == start.objective
+
+
+def test_each_groupement_is_reported_as_soon_as_it_is_found():
+    seen = []
+    result = run(alternatives=3, on_found=lambda groupement, bound: seen.append((groupement, bound)))
+    assert [g for g, _ in seen] == list(result.groupements)
+    assert [bound for _, bound in seen] == [result.bound, None, None]

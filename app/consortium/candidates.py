@@ -3,26 +3,25 @@
 Lots: the requested ones (all by default) minus those the initiating company performs itself. Candidates: open to
 groupements, in a commune within the radius of at least one lot's place, meeting at least one requirement — a CPV
 code through the hierarchy (``matching``; best rank wins) or a certification through a certificate valid on
-``today`` (EXACT). Imposed companies are always candidates; excluded ones too, named in ``Options.exclude`` so that
+``today`` (EXACT). Imposed companies are always candidates; excluded ones too, listed in ``Options.exclude`` so that
 ``explain_infeasible`` can name them. CPV requirements become ranges and lists on ``competence(cpv_code,
-company_id)``, certifications stored schemes on ``certification(scheme, company_id)``; details, turnover and
-references are then read by key in chunks. Companies sit at their commune's centre: distances are computed once per
-commune, match tables once per set of codes.
+company_id)``, certifications stored schemes on ``certification(scheme, company_id)``; details, latest turnover and
+references are then read by key, in chunks. Distances are computed per commune, match tables per set of codes.
 
-Work already committed elsewhere uses part of a turnover: the solver keeps a member's annual work within
-``capacity_ratio_pct`` % of its turnover, so the turnover given to it is
-``max(0, latest turnover − ⌈committed × 100 / capacity_ratio_pct⌉)`` (0 when no turnover is known)."""
+Committed work uses part of a turnover: the solver keeps a member's annual work within ``capacity_ratio_pct`` % of
+its turnover, so it is given ``max(0, latest turnover − ⌈committed × 100 / capacity_ratio_pct⌉)`` (0 if unknown)."""
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.companies.models import Certification, Company, CompanyReference, Competence, Turnover
 from app.companies.sizes import sme_category
@@ -38,6 +37,7 @@ from solver.instance import Instance, Lot, LotCapScope, Options
 MARSEILLE = "13055"  # where distances are counted from when neither the lot nor the buyer gives a known place
 CHUNK = 900  # ids per IN list: below SQLite's oldest limit of 999 bound parameters
 RATIO_PCT = Options().capacity_ratio_pct  # the instance keeps the solver's default ratio
+_LATEST = aliased(Turnover)
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,20 @@ class _Found:
 
 def prepare(session: Session, tender: Tender, request: Request, today: date) -> Prepared:
     """The solver instance for ``request`` on ``tender``; raises ``DomainError`` when there is nothing to solve."""
+    # Selection allocates a few hundred thousand short-lived rows and sets, and no reference cycles: the cyclic
+    # garbage collector would rescan the growing heap many times over (a third of the time), so it waits.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _prepare(session, tender, request, today)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _prepare(session: Session, tender: Tender, request: Request, today: date) -> Prepared:
     start = time.perf_counter()
+    session.flush()  # the queries below go through the connection, which does not flush by itself
     warnings: list[str] = []
     chosen, self_lots = _chosen_lots(session, tender, request)
     communes = {c.insee_code: c for c in session.scalars(select(Commune))}
@@ -92,7 +105,7 @@ def prepare(session: Session, tender: Tender, request: Request, today: date) -> 
     lots = tuple(_solver_lot(site, warnings) for site in sites)
     imposed, found = request.imposed(), _collect(session, sites, today)
     rows = _rows(session, found.codes.keys() | found.certified.keys(), _reach(communes, sites, request.radius_km))
-    rows.update((row.id, row) for row in session.execute(_DETAILS.where(Company.id.in_(imposed))))
+    rows.update((row.id, row) for row in session.connection().execute(_DETAILS.where(Company.id.in_(imposed))))
     companies, records = _companies(session, rows, found, sites, communes)
     _check_imposed(imposed, records, companies, warnings)
     options = Options(
@@ -105,8 +118,7 @@ def prepare(session: Session, tender: Tender, request: Request, today: date) -> 
     )
     instance = Instance(lots, tuple(companies.values()), options=options)
     lot_ids = {site.key: site.lot.id for site in sites}
-    elapsed = time.perf_counter() - start
-    return Prepared(instance, lot_ids, records, self_lots, len(companies), tuple(warnings), elapsed)
+    return Prepared(instance, lot_ids, records, self_lots, len(companies), tuple(warnings), time.perf_counter() - start)
 
 
 def _chosen_lots(session: Session, tender: Tender, request: Request) -> tuple[list[TenderLot], tuple[int, ...]]:
@@ -153,13 +165,11 @@ def _sites(tender: Tender, lots: list[TenderLot], communes: dict[str, Commune], 
 
 def _lot_place(tender: Tender, lot: TenderLot, communes: dict[str, Commune], warnings: list[str]) -> Commune:
     place = matching.commune_for(communes.values(), lot.town, lot.postcode)
-    if place is not None:
-        return place
-    buyer = matching.commune_for(communes.values(), tender.buyer_city, tender.buyer_postcode)
-    fallback = buyer or communes[MARSEILLE]
-    origin = f"l'acheteur ({buyer.name})" if buyer else "Marseille"
-    warnings.append(f"Lieu d'exécution du lot {_lot_label(lot)} inconnu : distances comptées depuis {origin}.")
-    return fallback
+    if place is None:
+        buyer = matching.commune_for(communes.values(), tender.buyer_city, tender.buyer_postcode)
+        place, origin = (buyer, f"l'acheteur ({buyer.name})") if buyer else (communes[MARSEILLE], "Marseille")
+        warnings.append(f"Lieu d'exécution du lot {_lot_label(lot)} inconnu : distances comptées depuis {origin}.")
+    return place
 
 
 def _solver_lot(site: _Site, warnings: list[str]) -> Lot:
@@ -170,15 +180,11 @@ def _solver_lot(site: _Site, warnings: list[str]) -> Lot:
     return Lot(site.key, int(lot.value_amount or 0), site.requirements, int(lot.min_turnover_eur or 0), duration)
 
 
-def _km(a: Commune, b: Commune) -> float:
-    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
-
-
 def _reach(communes: dict[str, Commune], sites: list[_Site], radius_km: float | None) -> frozenset[str] | None:
     """The communes within ``radius_km`` of at least one lot's place; None when there is no radius."""
     if radius_km is None:
         return None
-    return frozenset(code for code, c in communes.items() if any(_km(c, s.place) <= radius_km for s in sites))
+    return frozenset(code for code, c in communes.items() if min(_distances(sites, c)[0].values()) <= radius_km * 1e3)
 
 
 def _needs(sites: list[_Site], *, certifications: bool) -> list[tuple[str, str]]:
@@ -190,8 +196,7 @@ def _collect(session: Session, sites: list[_Site], today: date) -> _Found:
     """The companies, wherever they are, meeting at least one requirement, with what they hold: one scan of the
     ``(cpv_code, company_id)`` index per requirement range, one look-up of its ancestors."""
     found = _Found()
-    cpv = sorted({code for _, code in _needs(sites, certifications=False)})
-    pieces = [matching.matching_codes(code) for code in cpv]
+    pieces = [matching.matching_codes(code) for code in sorted({c for _, c in _needs(sites, certifications=False)})]
     if pieces:
         terms = [and_(Competence.cpv_code >= p.lower, Competence.cpv_code < p.upper) for p in pieces]
         broader = sorted({code for p in pieces for code in p.broader})
@@ -232,14 +237,18 @@ def _chunks(session: Session, stmt: Select, column: Any, ids: Iterable[int]) -> 
 
 def _distances(sites: list[_Site], commune: Commune) -> tuple[dict[str, int], dict[str, float]]:
     """From a commune to each lot: metres for the solver, km (one decimal) for people."""
-    km = {s.key: _km(commune, s.place) for s in sites}
+    km = {s.key: haversine_km(commune.latitude, commune.longitude, s.place.latitude, s.place.longitude) for s in sites}
     return {k: round(v * 1000) for k, v in km.items()}, {k: round(v, 1) for k, v in km.items()}
 
 
+_LATEST_YEAR = (
+    select(func.max(Turnover.year)).where(Turnover.company_id == Company.id).correlate(Company).scalar_subquery()
+)
 _DETAILS = select(
     Company.id, Company.siret, Company.legal_name, Company.trade_name, Company.commune_insee, Company.headcount,
     Company.headcount_band, Company.committed_capacity_eur, Company.open_to_groupements,
-)  # fmt: skip
+    _LATEST.amount_eur.label("turnover"),  # the latest year's, None when no turnover is known
+).outerjoin(_LATEST, and_(_LATEST.company_id == Company.id, _LATEST.year == _LATEST_YEAR))  # fmt: skip
 
 
 def _rows(session: Session, ids: Iterable[int], reach: frozenset[str] | None) -> dict[int, Any]:
@@ -249,31 +258,25 @@ def _rows(session: Session, ids: Iterable[int], reach: frozenset[str] | None) ->
     return {r.id: r for r in rows if r.open_to_groupements and (reach is None or r.commune_insee in reach)}
 
 
-def _figures(session: Session, ids: Iterable[int]) -> tuple[dict[int, int], dict[int, frozenset[str]]]:
-    """Per company: its latest turnover (when known) and the CPV codes of its references."""
-    latest: dict[int, tuple[int, int]] = {}
-    turnovers = select(Turnover.company_id, Turnover.year, Turnover.amount_eur)
-    for company_id, year, amount in _chunks(session, turnovers, Turnover.company_id, ids):
-        latest[company_id] = max(latest.get(company_id, (year, amount)), (year, amount))
+def _references(session: Session, ids: Iterable[int]) -> dict[int, frozenset[str]]:
+    """Per company, the CPV codes of its references."""
     references: dict[int, set[str]] = {}
     stmt = select(CompanyReference.company_id, CompanyReference.cpv_code)
     for company_id, code in _chunks(session, stmt, CompanyReference.company_id, ids):
         references.setdefault(company_id, set()).add(code)
-    amounts = {company_id: amount for company_id, (_, amount) in latest.items()}
-    return amounts, {company_id: frozenset(codes) for company_id, codes in references.items()}
+    return {company_id: frozenset(codes) for company_id, codes in references.items()}
 
 
 def _companies(
     session: Session, rows: dict[int, Any], found: _Found, sites: list[_Site], communes: dict[str, Commune]
 ) -> tuple[dict[str, SolverCompany], dict[str, Candidate]]:
     """Solver companies and their records, in id order."""
-    turnovers, references = _figures(session, rows)
+    references = _references(session, rows)
     table = matching.MatchTable(_needs(sites, certifications=False))
     places = {code: _distances(sites, commune) for code, commune in communes.items()}  # shared, read-only
     companies, records = {}, {}
     for company_id, row in sorted(rows.items()):
-        turnover = turnovers.get(company_id)
-        category = sme_category(row.headcount, row.headcount_band, turnover)
+        category = sme_category(row.headcount, row.headcount_band, row.turnover)
         sme = category is None or category.is_sme  # nothing known: counted as the small firm it most likely is
         committed = -(-(row.committed_capacity_eur or 0) * 100 // RATIO_PCT)  # rounded up
         certified = frozenset(found.certified.get(company_id, ()))
@@ -281,7 +284,7 @@ def _companies(
         metres, km = places[row.commune_insee]
         proven = table.proven(references.get(company_id, frozenset()))
         key = str(company_id)
-        effective = max(0, (turnover or 0) - committed)
+        effective = max(0, (row.turnover or 0) - committed)
         companies[key] = SolverCompany(key, effective, row.headcount or 0, sme, match, metres, proven)
         name = row.trade_name or row.legal_name
         records[key] = Candidate(company_id, row.siret, name, communes[row.commune_insee].name, km, sme)

@@ -5,9 +5,11 @@ application context and opens its own session — and two runners:
   A solve is CPU-bound native code (CP-SAT releases the GIL), so the web threads keep answering meanwhile.
 - ``InlineRunner``: runs the job at once, in the caller's thread (the CLI, and tests that want the answer now).
 
-A job marks its run « en cours » and commits, then writes everything the solve found in one transaction; on any
-error it rolls back and marks the run « échec » with a French message. A run left « en cours » by a process that
-died is shown as interrupted once it is older than its time limit plus a margin (``SolverRun.is_stale``)."""
+A job marks its run « en cours » and commits; it commits the best proposal as soon as the solver finds it (the
+page shows it while the alternatives are sought), then the alternatives and the outcome. Each proposal is written
+whole; on any error the job rolls back what is not committed and says so on the run in French. A run left
+« en cours » by a process that died is shown as interrupted once it is older than its time limit plus a margin
+(``SolverRun.is_stale``)."""
 
 from __future__ import annotations
 
@@ -48,7 +50,7 @@ def run_job(app: Flask, run_id: int) -> None:
             run.state, run.started_at = RunState.RUNNING, utcnow()
             session.commit()
             try:
-                execute_run(session, run, workers=solver_workers(app), today=date.today())
+                execute_run(session, run, workers=solver_workers(app), today=date.today(), publish=session.commit)
                 session.commit()
             except Exception as error:  # noqa: BLE001 — a job reports every failure on its run
                 log.exception("solver run %s failed", run_id)
@@ -87,15 +89,17 @@ class ThreadRunner:
 
 
 def init_app(app: Flask) -> None:
-    mode = app.config.get("SOLVER_RUNNER", "thread")
-    if mode == "inline":
-        app.extensions["solver_runner"] = InlineRunner(app)
-    else:
-        app.extensions["solver_runner"] = ThreadRunner(app, int(app.config.get("SOLVER_THREADS", 1)))
+    """Two runners: groupement solves, and the background checks of « Pour vous » in a pool of their own so that
+    a page of checks never queues ahead of a person waiting for a groupement."""
+    inline = app.config.get("SOLVER_RUNNER", "thread") == "inline"
+    for kind in ("solve", "check"):
+        threads = int(app.config.get("SOLVER_THREADS", 1))
+        app.extensions[f"{kind}_runner"] = InlineRunner(app) if inline else ThreadRunner(app, threads)
 
 
-def runner() -> Runner:
-    return current_app.extensions["solver_runner"]
+def runner(kind: str = "solve") -> Runner:
+    """The runner for groupement solves (``solve``) or for « Pour vous » checks (``check``)."""
+    return current_app.extensions[f"{kind}_runner"]
 
 
 def submit(run: SolverRun) -> None:

@@ -38,7 +38,7 @@ def _queue_checks(session: Session, company: Company, tenders: list) -> None:
         session.rollback()
         return
     for tender_id in due:
-        jobs.runner().submit(matches.check_fit, company.id, tender_id)
+        jobs.runner("check").submit(matches.check_fit, company.id, tender_id)
 
 
 @bp.get("/pour-vous")

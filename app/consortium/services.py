@@ -1,12 +1,13 @@
 """Forming a groupement: open the dossier, queue a solve, run it (candidates in SQL → solver → proposal rows).
 
-Services take a ``Session`` and flush; views and the CLI commit. ``execute_run`` is the one exception by nature:
-it is the body of a background job, so ``app.consortium.jobs`` commits around it — the run is marked running,
-then everything it found is written in one transaction, or the run is marked failed and nothing else is kept."""
+Services take a ``Session`` and flush; views and the CLI commit. ``execute_run`` is the body of a background job:
+``app.consortium.jobs`` commits around it — the run marked running, the best proposal as soon as it is found
+(through ``publish``), then the alternatives and the outcome; on a failure, what was not committed is dropped."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -76,27 +77,40 @@ def queue_run(session: Session, groupement: Groupement, user: User | None, reque
     return run
 
 
-def execute_run(session: Session, run: SolverRun, *, workers: int, today: date) -> None:
-    """Select candidates, solve, and write the proposals; the best one becomes the groupement's proposal."""
+def execute_run(
+    session: Session, run: SolverRun, *, workers: int, today: date, publish: Callable[[], None] = lambda: None
+) -> None:
+    """Select candidates, solve, and write each proposal as the solver finds it; the best one becomes the
+    groupement's proposal and is published (``publish``: the job commits) before the alternatives are sought."""
     groupement = run.groupement
     request = Request.from_json(run.parameters)
     prepared = prepare(session, groupement.tender, request, today)
-    budget = max(1.0, request.time_limit_s - prepared.selection_s)
+    run.candidates = prepared.candidates
+
+    def found(best: solver.Groupement, bound: float | None) -> None:
+        run.proposals.append(_proposal(prepared, request, groupement, len(run.proposals), best))
+        if len(run.proposals) == 1:
+            proven = bound is not None and round(bound) >= best.objective
+            run.solver_status, run.objective = "OPTIMAL" if proven else "FEASIBLE", best.objective
+            run.bound = round(bound) if bound is not None else None
+            groupement.proposal = run.proposals[0]
+            session.flush()
+            publish()
+
     result = solver.solve(
-        prepared.instance, time_limit_s=budget, workers=workers, seed=SEED, alternatives=1 + request.alternatives
+        prepared.instance,
+        time_limit_s=max(1.0, request.time_limit_s - prepared.selection_s),
+        workers=workers,
+        seed=SEED,
+        alternatives=1 + request.alternatives,
+        on_found=found,
     )
-    run.solver_status = str(result.status)
-    run.candidates, run.kept = prepared.candidates, result.candidates
+    run.solver_status, run.kept = str(result.status), result.candidates
     run.wall_time_s = round(prepared.selection_s + result.wall_time_s, 3)
-    run.bound = round(result.bound) if result.bound is not None else None
-    for rank, found in enumerate(result.groupements):
-        run.proposals.append(_proposal(prepared, request, groupement, rank, found))
+    messages = list(prepared.warnings)
     if result.best is None:
-        run.message = _no_groupement_message(prepared, result)
-    else:
-        run.objective = result.best.objective
-        groupement.proposal = run.proposals[0]
-    run.message = "\n".join([*prepared.warnings, run.message] if run.message else prepared.warnings)
+        messages.append(_no_groupement_message(prepared, result))
+    run.message = "\n".join(messages)
     run.state, run.finished_at = RunState.DONE, utcnow()
     session.flush()
 
@@ -163,10 +177,14 @@ def _no_groupement_message(prepared: Prepared, result: solver.Result) -> str:
 
 
 def fail_run(run: SolverRun, error: BaseException) -> None:
-    """The run could not finish: say so in French, keep nothing it had started to write."""
+    """The run could not finish (what it had not committed is gone): say so in French. When the best proposal was
+    already published, the run is done and only the alternatives are missing."""
     detail = error.message if isinstance(error, DomainError) else "erreur interne, l'équipe a été prévenue"
-    run.state, run.finished_at = RunState.FAILED, utcnow()
-    run.message = f"Le calcul a échoué : {detail}."
+    run.finished_at = utcnow()
+    if run.proposals:
+        run.state, run.message = RunState.DONE, f"Les alternatives n'ont pas pu être calculées : {detail}."
+    else:
+        run.state, run.message = RunState.FAILED, f"Le calcul a échoué : {detail}."
 
 
 def _check_request(tender: Tender, organisation: Organisation, request: Request) -> None:

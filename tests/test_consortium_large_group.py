@@ -1,0 +1,87 @@
+"""The large-group journey: a private consultation, the lots the group performs itself, local sub-contractors
+found for the rest, invited, and the consultation opened to them alone."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.accounts.models import OrganisationKind
+from app.companies.models import Company
+from app.companies.records import CompanyRecord
+from app.companies.register import write_companies
+from app.consortium.models import Groupement, MemberRole
+from app.tenders.models import Tender
+from tests.consortium_data import ELEC, PLUMB, build_world, siret
+
+
+@pytest.fixture
+def group(session, make_user):
+    world = build_world(session, make_user)
+    user = make_user("achats@bpsa.fr", kind=OrganisationKind.LARGE_GROUP, organisation_name="Bâtiment Provence SA")
+    record = CompanyRecord(
+        siret=siret(9),
+        legal_name="Bâtiment Provence SA",
+        commune_insee="13055",
+        declared_cpv=(ELEC,),
+        headcount=900,
+        turnovers=((2025, 200_000_000),),
+    )
+    write_companies(session, [record], source="demo")
+    company = session.scalar(select(Company).where(Company.siret == siret(9)))
+    company.organisation_id = user.memberships[0].organisation_id
+    session.commit()
+    return world, company.id
+
+
+def test_large_group_finds_a_local_subcontractor_for_the_lot_it_does_not_perform(browser, group, session):
+    world, big = group
+    browser.login("achats@bpsa.fr")
+    consultation = {
+        "title": "Siège régional – aménagement",
+        "buyer_name": "Bâtiment Provence SA",
+        "deadline": (date.today() + timedelta(days=30)).isoformat(),
+        "commune": "13055",
+        "lots-0-title": "Électricité",
+        "lots-0-cpv": ELEC,
+        "lots-0-value": "100 000",
+        "lots-1-title": "Plomberie",
+        "lots-1-cpv": PLUMB,
+        "lots-1-value": "150 000",
+    }
+    response = browser.submit("/appels-d-offres/nouveau", consultation)
+    assert response.status_code == 302
+    tender = session.scalar(select(Tender).where(Tender.title == "Siège régional – aménagement"))
+    assert tender.visibility == "private"
+    electricity, plumbing = (lot.id for lot in tender.lots)
+
+    url = f"/appels-d-offres/{tender.id}/groupement"
+    form = {"lots": [str(electricity), str(plumbing)], "self_lots": [str(electricity)], "subcontracting": "y"}
+    form |= {"company_id": str(big), "max_members": "4", "radius_km": "60", "nature": "conjoint"}
+    response = browser.submit(url, form)
+    assert response.status_code == 302
+    groupement_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    groupement = session.get(Groupement, groupement_id)
+    best = groupement.proposal
+    roles = {m.company_id: m.role for m in best.members}
+    assert roles == {big: MemberRole.MANDATAIRE, world.companies[2]: MemberRole.SUBCONTRACTOR}
+    work = {(a.lot_id, a.company_id): a.amount_eur for a in best.assignments}
+    assert work == {(electricity, big): 100_000, (plumbing, world.companies[2]): 150_000}
+    assert "Réalise elle-même" in browser.get(f"/groupements/{groupement_id}").get_data(as_text=True)
+
+    browser.submit(f"/groupements/{groupement_id}/inviter", {}, page_url=f"/groupements/{groupement_id}")
+    browser.logout()
+
+    # The invited plumber now sees the private consultation; the roofer, not invited, does not.
+    browser.login("contact@plomberie.fr")
+    assert browser.get(f"/appels-d-offres/{tender.id}").status_code == 200
+    page = browser.get(f"/groupements/{groupement_id}").get_data(as_text=True)
+    member_id = re.search(rf"/groupements/{groupement_id}/membres/(\d+)/accepter", page).group(1)
+    browser.submit(f"/groupements/{groupement_id}/membres/{member_id}/accepter", {}, page_url="/groupements")
+    browser.logout()
+    browser.login("contact@toitures.fr")
+    assert browser.get(f"/appels-d-offres/{tender.id}").status_code == 404
+    assert "Siège régional" not in browser.get("/appels-d-offres").get_data(as_text=True)
