@@ -46,10 +46,15 @@ def test_matching_codes_are_a_range_and_the_ancestors():
     assert pieces.broader == ("45300000", "45330000")
     assert matching.matching_codes("45000000").broader == ()
     assert matching.matching_codes("45201000").broader == ("45200000",)
-    # Every code of the range or the list matches, and a code outside both never does.
-    for code in ("45331000", "45331210", "45300000", "45330000", "45332000", "45000000", "45330001"):
-        inside = pieces.lower <= code < pieces.upper or code in pieces.broader
-        assert inside == (matching.match_rank(code, HVAC) is not None), code
+
+    # What the query asks for is exactly what match_rank accepts, for every pair of these codes.
+    codes = [HVAC, HVAC_SUB, HVAC_GROUP, ELEC, "45000000", "45300000", "45332000", "45330001", "45201000"]
+    codes += ["45200000", "45210000", "45262522", "45262520", "45262500", "45260000", "72000000", "03000000"]
+    for requirement in codes:
+        pieces = matching.matching_codes(requirement)
+        for code in codes:
+            asked = pieces.lower <= code < pieces.upper or code in pieces.broader
+            assert asked == (matching.match_rank(code, requirement) is not None), (code, requirement)
 
 
 def test_certificates_match_by_scheme_and_code_without_case():

@@ -244,7 +244,7 @@ def _distances(sites: list[_Site], commune: Commune) -> tuple[dict[str, int], di
 _LATEST_YEAR = (
     select(func.max(Turnover.year)).where(Turnover.company_id == Company.id).correlate(Company).scalar_subquery()
 )
-_DETAILS = select(
+_DETAILS = select(  # unpacked by position in _companies
     Company.id, Company.siret, Company.legal_name, Company.trade_name, Company.commune_insee, Company.headcount,
     Company.headcount_band, Company.committed_capacity_eur, Company.open_to_groupements,
     _LATEST.amount_eur.label("turnover"),  # the latest year's, None when no turnover is known
@@ -274,20 +274,20 @@ def _companies(
     references = _references(session, rows)
     table = matching.MatchTable(_needs(sites, certifications=False))
     places = {code: _distances(sites, commune) for code, commune in communes.items()}  # shared, read-only
-    companies, records = {}, {}
-    for company_id, row in sorted(rows.items()):
-        category = sme_category(row.headcount, row.headcount_band, row.turnover)
+    names, companies, records = {code: commune.name for code, commune in communes.items()}, {}, {}
+    for company_id in sorted(rows):  # unpacked: a row's attributes cost far more than its positions
+        _, siret, legal_name, trade_name, insee, headcount, band, committed_eur, _, turnover = rows[company_id]
+        category = sme_category(headcount, band, turnover)
         sme = category is None or category.is_sme  # nothing known: counted as the small firm it most likely is
-        committed = -(-(row.committed_capacity_eur or 0) * 100 // RATIO_PCT)  # rounded up
+        committed = -(-(committed_eur or 0) * 100 // RATIO_PCT)  # rounded up
         certified = frozenset(found.certified.get(company_id, ()))
         match = table.match(frozenset(found.codes.get(company_id, ())), certified)
-        metres, km = places[row.commune_insee]
+        metres, km = places[insee]
         proven = table.proven(references.get(company_id, frozenset()))
         key = str(company_id)
-        effective = max(0, (row.turnover or 0) - committed)
-        companies[key] = SolverCompany(key, effective, row.headcount or 0, sme, match, metres, proven)
-        name = row.trade_name or row.legal_name
-        records[key] = Candidate(company_id, row.siret, name, communes[row.commune_insee].name, km, sme)
+        effective = max(0, (turnover or 0) - committed)
+        companies[key] = SolverCompany(key, effective, headcount or 0, sme, match, metres, proven)
+        records[key] = Candidate(company_id, siret, trade_name or legal_name, names[insee], km, sme)
     return companies, records
 
 

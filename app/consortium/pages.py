@@ -11,8 +11,9 @@ from flask_login import current_user
 
 from app.consortium.models import Groupement, Proposal, SolverRun
 from app.consortium.workflow import MANUAL_MOVES, declined
-from app.db import utcnow
+from app.db import get_session, utcnow
 from app.permissions import may
+from app.reference.cpv_labels import cpv_labels
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ def groupement_page(groupement: Groupement) -> str:
     }
     proposals = [_view(groupement, p) for p in run.proposals] if run and can_edit else []
     adopted = _view(groupement, groupement.proposal) if groupement.proposal else None
+    shown = [p.proposal for p in proposals] + ([adopted.proposal] if adopted else [])
+    labels = cpv_labels(get_session(), {a.requirement for p in shown for a in p.assignments if a.requirement.isdigit()})
     return render_template(
         "consortium/detail.html",
         groupement=groupement,
@@ -46,6 +49,7 @@ def groupement_page(groupement: Groupement) -> str:
         adopted=adopted,
         declined=declined(groupement),
         moves=MANUAL_MOVES.get(groupement.status, ()),
+        requirement_labels=labels,
     )
 
 
