@@ -111,10 +111,14 @@ def siret(n: int) -> str:
 
 
 def add_companies(session, *records: CompanyRecord) -> dict[str, str]:
-    """Writes the records; legal name → solver company id."""
+    """Writes the records; legal name → solver company id (the SIRET)."""
     write_companies(session, records, source="demo")
     session.flush()
-    return {r.legal_name: str(session.scalar(select(Company.id).where(Company.siret == r.siret))) for r in records}
+    return {r.legal_name: r.siret for r in records}
+
+
+def db_id(session, siret_: str) -> int:
+    return session.scalar(select(Company.id).where(Company.siret == siret_))
 
 
 def company(n: int, commune: str, cpv: tuple[str, ...] = (), **kwargs) -> CompanyRecord:
@@ -165,7 +169,7 @@ def test_cpv_ranks_exact_narrower_and_broader(session):
     )
     tender = add_tender(session, marseille_lot(HVAC, ELEC))
     prepared = prepare(session, tender, Request(), TODAY)
-    lot = str(tender.lots[0].id)
+    lot = tender.lots[0].lot_id
     matches = {c.id: dict(c.match) for c in prepared.instance.companies}
     assert matches == {
         ids["Entreprise 1"]: {(lot, HVAC): EXACT},
@@ -178,7 +182,7 @@ def test_cpv_ranks_exact_narrower_and_broader(session):
     assert prepared.instance.lots[0].requirements == (HVAC, ELEC)
     record = prepared.companies[ids["Entreprise 1"]]
     assert (record.id, record.siret, record.name, record.commune) == (
-        int(ids["Entreprise 1"]),
+        db_id(session, ids["Entreprise 1"]),
         siret(1),
         "Entreprise 1",
         "Marseille",
@@ -200,7 +204,7 @@ def test_a_certification_is_met_only_by_a_valid_certificate(session):
     )
     tender = add_tender(session, marseille_lot("45262660", "Qualibat 1552"), marseille_lot("45262660", "RGE"))
     prepared = prepare(session, tender, Request(), TODAY)
-    first, second = (str(lot.id) for lot in tender.lots)
+    first, second = (lot.lot_id for lot in tender.lots)
     matches = {c.id: dict(c.match) for c in prepared.instance.companies}
     assert matches == {
         ids["Entreprise 1"]: {(first, "Qualibat 1552"): EXACT},
@@ -215,7 +219,7 @@ def test_radius_keeps_companies_near_at_least_one_lot(session):
         session, company(1, MARSEILLE, (HVAC,)), company(2, AUBAGNE, (HVAC,)), company(3, PERTUIS, (HVAC,))
     )
     tender = add_tender(session, marseille_lot(HVAC))
-    lot = str(tender.lots[0].id)
+    lot = tender.lots[0].lot_id
     near = prepare(session, tender, Request(radius_km=20), TODAY)
     assert {c.id for c in near.instance.companies} == {ids["Entreprise 1"], ids["Entreprise 2"]}
     distances = {c.id: c.distance_m[lot] for c in near.instance.companies}
@@ -238,13 +242,13 @@ def test_imposed_companies_are_kept_outside_the_radius_and_closed_ones_too(sessi
         company(4, PERTUIS, ("72000000",)),  # matches nothing
     )
     tender = add_tender(session, marseille_lot(HVAC, ELEC))
-    lot = str(tender.lots[0].id)
-    imposed = tuple(int(ids[f"Entreprise {n}"]) for n in (2, 3, 4))
+    lot = tender.lots[0].lot_id
+    imposed = tuple(db_id(session, ids[f"Entreprise {n}"]) for n in (2, 3, 4))
     request = Request(radius_km=20, company_id=imposed[0], impose=imposed[1:])
     prepared = prepare(session, tender, request, TODAY)
     by_id = {c.id: c for c in prepared.instance.companies}
     assert set(by_id) == set(ids.values())
-    assert prepared.instance.options.must_include == {str(i) for i in imposed}
+    assert prepared.instance.options.must_include == {ids[f"Entreprise {n}"] for n in (2, 3, 4)}
     assert by_id[ids["Entreprise 3"]].match == {(lot, ELEC): EXACT}
     assert by_id[ids["Entreprise 4"]].match == {}
     assert any("Entreprise 4 (imposée)" in warning for warning in prepared.warnings)
@@ -255,10 +259,10 @@ def test_imposed_companies_are_kept_outside_the_radius_and_closed_ones_too(sessi
 def test_excluded_companies_stay_candidates_named_in_the_options(session):
     ids = add_companies(session, company(1, MARSEILLE, (HVAC,)), company(2, MARSEILLE, (HVAC,)))
     tender = add_tender(session, marseille_lot(HVAC))
-    excluded = int(ids["Entreprise 2"])
+    excluded = db_id(session, ids["Entreprise 2"])
     prepared = prepare(session, tender, Request(exclude=(excluded, 999_999), impose=(excluded,)), TODAY)
     assert prepared.candidates == 2
-    assert prepared.instance.options.exclude == {str(excluded)}
+    assert prepared.instance.options.exclude == {ids["Entreprise 2"]}
     assert prepared.instance.options.must_include == frozenset()  # exclusion wins over imposition
 
 
@@ -268,9 +272,9 @@ def test_lots_the_initiator_performs_itself_are_not_solved(session):
         session, marseille_lot(HVAC), marseille_lot(ELEC), marseille_lot("45261000"), max_lots_submitted=2
     )
     first, second, third = (lot.id for lot in tender.lots)
-    request = Request(company_id=int(ids["Entreprise 1"]), lot_ids=(first, second), self_lot_ids=(first,))
+    request = Request(company_id=db_id(session, ids["Entreprise 1"]), lot_ids=(first, second), self_lot_ids=(first,))
     prepared = prepare(session, tender, request, TODAY)
-    assert [lot.id for lot in prepared.instance.lots] == [str(second)]
+    assert [lot.id for lot in prepared.instance.lots] == [tender.lots[1].lot_id]
     assert prepared.self_lots == (first,)
     options = prepared.instance.options
     assert (options.max_lots, options.lot_cap_scope, options.max_members) == (2, LotCapScope.GROUPEMENT, 6)
@@ -291,7 +295,7 @@ def test_latest_turnover_less_committed_capacity_and_sme_flag(session):
     )
     committed = {"Entreprise 1": 100_000, "Entreprise 2": 500_000}
     for name, amount in committed.items():
-        session.execute(update(Company).where(Company.id == int(ids[name])).values(committed_capacity_eur=amount))
+        session.execute(update(Company).where(Company.id == db_id(session, ids[name])).values(committed_capacity_eur=amount))
     tender = add_tender(session, marseille_lot(HVAC))
     by_id = {c.id: c for c in prepare(session, tender, Request(), TODAY).instance.companies}
     turnover = {name: by_id[ids[name]].turnover_eur for name in ids}
@@ -332,7 +336,7 @@ def test_lot_place_and_its_fallbacks_are_reported(session):
         buyer_city="Aubagne",
     )
     prepared = prepare(session, tender, Request(), TODAY)
-    lots = [str(lot.id) for lot in tender.lots]
+    lots = [lot.lot_id for lot in tender.lots]
     ciotat = next(c for c in prepared.instance.companies if c.id == ids["Entreprise 2"])
     assert prepared.companies[ciotat.id].commune == "La Ciotat"
     assert ciotat.distance_m[lots[0]] == ciotat.distance_m[lots[1]] == 0

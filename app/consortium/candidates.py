@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.companies.models import Certification, Company, CompanyReference, Competence, Turnover
@@ -67,7 +67,7 @@ class Prepared:
 class _Site:
     """A lot to solve, its requirements (CPV codes and certifications, main CPV first) and its place."""
 
-    key: str  # the solver lot id: str(TenderLot.id)
+    key: str  # the solver lot id: the notice's lot identifier (« LOT-0001 »), made unique
     lot: TenderLot
     requirements: tuple[str, ...]
     certifications: frozenset[str]
@@ -83,9 +83,8 @@ class _Found:
 
 
 def prepare(session: Session, tender: Tender, request: Request, today: date) -> Prepared:
-    """The solver instance for ``request`` on ``tender``; raises ``DomainError`` when there is nothing to solve."""
-    # Selection allocates a few hundred thousand short-lived rows and sets, and no reference cycles: the cyclic
-    # garbage collector would rescan the growing heap many times over (a third of the time), so it waits.
+    """The solver instance for ``request`` on ``tender`` (``DomainError`` when there is nothing to solve). The cyclic
+    GC waits: a few hundred thousand short-lived rows, no cycles; its rescans took a third of the time."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -107,11 +106,12 @@ def _prepare(session: Session, tender: Tender, request: Request, today: date) ->
     rows = _rows(session, found.codes.keys() | found.certified.keys(), _reach(communes, sites, request.radius_km))
     rows.update((row.id, row) for row in session.connection().execute(_DETAILS.where(Company.id.in_(imposed))))
     companies, records = _companies(session, rows, found, sites, communes)
-    _check_imposed(imposed, records, companies, warnings)
+    key_of = {record.id: key for key, record in records.items()}
+    _check_imposed(imposed, key_of, records, companies, warnings)
     options = Options(
         max_members=request.max_members,
-        must_include=frozenset(str(i) for i in imposed),
-        exclude=frozenset(str(i) for i in request.exclude if str(i) in records),
+        must_include=frozenset(key_of[i] for i in imposed),
+        exclude=frozenset(key_of[i] for i in request.exclude if i in key_of),
         mandataire_solidaire=request.mandataire_solidaire,
         max_lots=tender.max_lots_submitted or None,
         lot_cap_scope=LotCapScope.GROUPEMENT,
@@ -126,8 +126,7 @@ def _chosen_lots(session: Session, tender: Tender, request: Request) -> tuple[li
     stmt = select(TenderLot).where(TenderLot.tender_id == tender.id).order_by(TenderLot.position)
     lots = list(session.scalars(stmt.options(selectinload(TenderLot.requirements))))
     known = {lot.id for lot in lots}
-    unknown = [i for i in (*request.lot_ids, *request.self_lot_ids) if i not in known]
-    if unknown:
+    if unknown := [i for i in (*request.lot_ids, *request.self_lot_ids) if i not in known]:
         raise DomainError(f"Le lot n° {unknown[0]} n'appartient pas à cet appel d'offres.", field="lot_ids")
     asked = set(request.lot_ids) or known
     self_lots = tuple(lot.id for lot in lots if lot.id in asked and lot.id in request.self_lot_ids)
@@ -157,7 +156,8 @@ def _sites(tender: Tender, lots: list[TenderLot], communes: dict[str, Commune], 
         requirements = tuple(dict.fromkeys(code for _, code in kept))
         certifications = frozenset(code for kind, code in kept if kind != "cpv")
         place = _lot_place(tender, lot, communes, warnings)
-        sites.append(_Site(str(lot.id), lot, requirements, certifications, place))
+        key = lot.lot_id if lot.lot_id not in {site.key for site in sites} else f"{lot.lot_id}·{lot.position}"
+        sites.append(_Site(key, lot, requirements, certifications, place))
     if not sites:
         raise DomainError("Aucun des lots retenus n'indique de compétence requise (code CPV ou certification).")
     return sites
@@ -199,14 +199,12 @@ def _collect(session: Session, sites: list[_Site], today: date) -> _Found:
     pieces = [matching.matching_codes(code) for code in sorted({c for _, c in _needs(sites, certifications=False)})]
     if pieces:
         terms = [and_(Competence.cpv_code >= p.lower, Competence.cpv_code < p.upper) for p in pieces]
-        broader = sorted({code for p in pieces for code in p.broader})
-        if broader:
+        if broader := sorted({code for p in pieces for code in p.broader}):
             terms.append(Competence.cpv_code.in_(broader))
         stmt = select(Competence.company_id, Competence.cpv_code).where(or_(*terms))
         for company_id, code in session.connection().execute(stmt).all():  # fetched at once: far faster than row by row
             found.codes.setdefault(company_id, set()).add(code)
-    needs = _needs(sites, certifications=True)
-    if needs:
+    if needs := _needs(sites, certifications=True):
         _certified(session, needs, today, found)
     return found
 
@@ -229,10 +227,12 @@ def _certified(session: Session, needs: list[tuple[str, str]], today: date, foun
 
 
 def _chunks(session: Session, stmt: Select, column: Any, ids: Iterable[int]) -> Iterator[Any]:
-    """The rows of ``stmt`` for ``column IN ids``, a chunk of ids at a time."""
+    """The rows of ``stmt`` for ``column IN ids``, a chunk of ids at a time. The ids (integers) are written into
+    the statement: binding hundreds of parameters costs both databases more than parsing them."""
     ordered = sorted(ids)
     for index in range(0, len(ordered), CHUNK):
-        yield from session.connection().execute(stmt.where(column.in_(ordered[index : index + CHUNK]))).all()
+        chunk = bindparam("ids", ordered[index : index + CHUNK], expanding=True, literal_execute=True)
+        yield from session.connection().execute(stmt.where(column.in_(chunk))).all()
 
 
 def _distances(sites: list[_Site], commune: Commune) -> tuple[dict[str, int], dict[str, float]]:
@@ -284,15 +284,17 @@ def _companies(
         match = table.match(frozenset(found.codes.get(company_id, ())), certified)
         metres, km = places[insee]
         proven = table.proven(references.get(company_id, frozenset()))
-        key = str(company_id)
+        key = siret  # the solver names companies by SIRET in its explanations
         effective = max(0, (turnover or 0) - committed)
         companies[key] = SolverCompany(key, effective, headcount or 0, sme, match, metres, proven)
         records[key] = Candidate(company_id, siret, trade_name or legal_name, names[insee], km, sme)
     return companies, records
 
 
-def _check_imposed(imposed: tuple[int, ...], records: dict[str, Candidate], companies: dict, notes: list[str]) -> None:
-    if missing := [i for i in imposed if str(i) not in records]:
+def _check_imposed(
+    imposed: tuple[int, ...], key_of: dict[int, str], records: dict[str, Candidate], companies: dict, notes: list[str]
+) -> None:
+    if missing := [i for i in imposed if i not in key_of]:
         raise DomainError(f"L'entreprise imposée n° {missing[0]} n'existe pas dans le répertoire.", field="impose")
-    for key in (str(i) for i in imposed if not companies[str(i)].match):
+    for key in (key_of[i] for i in imposed if not companies[key_of[i]].match):
         notes.append(f"{records[key].name} (imposée) ne détient aucune des compétences demandées.")

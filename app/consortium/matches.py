@@ -224,17 +224,9 @@ def work_out(session: Session, fit: TenderFit, today: date) -> None:
             fit.feasible, fit.members, fit.detail = True, len(result.best.members), ""
         elif result.status is solver.Status.INFEASIBLE:
             reasons = solver.explain_infeasible(prepared.instance)
-            first = _readable(reasons[0], tender) if reasons else "aucune combinaison ne respecte toutes les règles"
+            first = reasons[0] if reasons else "aucune combinaison ne respecte toutes les règles"
             fit.feasible, fit.detail = False, first[:DETAIL_LENGTH]
         else:
             fit.feasible, fit.detail = None, UNDETERMINED
     fit.checked_at = utcnow()
     session.flush()
-
-
-def _readable(reason: str, tender: Tender) -> str:
-    """The solver names a lot by its key (the ``TenderLot`` id): « Lot 17 : … » becomes « Lot LOT-0002 : … »."""
-    for lot in tender.lots:
-        if reason.startswith(f"Lot {lot.id} "):
-            return f"Lot {lot.internal_number or lot.lot_id} {reason[len(f'Lot {lot.id} ') :]}"
-    return reason
