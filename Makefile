@@ -11,7 +11,7 @@ CPV_FILE ?= ../shared/corpus/cpv-2008/cpv_2008_fr_en.csv
 # Local serving is plain HTTP: the session cookie cannot carry the Secure flag there.
 RUN_ENV = GROUPEMENT_SESSION_COOKIE_SECURE=false GROUPEMENT_REMEMBER_COOKIE_SECURE=false
 
-.PHONY: run test lint format clean bench bench-register bench-notices bench-solver bench-consortium
+.PHONY: run test lint format clean bench bench-register bench-notices bench-solver bench-consortium bench-documents
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-register bench-notices bench-solver bench-consortium
+bench: bench-register bench-notices bench-solver bench-consortium bench-documents
 
 # Demo register seeding and directory search, on SQLite then on PostgreSQL (GROUPEMENT_TEST_DATABASE_URL).
 bench-register: $(VENV)/.dev
@@ -69,3 +69,7 @@ clean:
 # First proposal on screen for 10-lot tenders against the 146,000-company register (SQLite), ours against naive.
 bench-consortium: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.consortium
+
+# The bid pack of a 6-member, 10-lot groupement against bare WeasyPrint.
+bench-documents: $(VENV)/.dev
+	$(BIN)/python -m benchmarks.documents

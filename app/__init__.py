@@ -24,6 +24,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from app.consortium import jobs
     from app.consortium.capacity_views import bp as capacity_bp
     from app.consortium.cli import init_app as init_consortium_cli
+    from app.consortium.document_views import bp as documents_bp
     from app.consortium.match_views import bp as matches_bp
     from app.consortium.views import bp as consortium_bp
     from app.formatting import date_fr, number_fr
@@ -57,6 +58,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(company_edit_bp)
     app.register_blueprint(tenders_bp)
     app.register_blueprint(consortium_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(matches_bp)
     app.register_blueprint(capacity_bp)
     jobs.init_app(app)

@@ -5,6 +5,7 @@ from app.companies.models import Certification, Company, CompanyReference, Compe
 from app.consortium.models import (
     Assignment,
     AuditEvent,
+    DocumentSet,
     Groupement,
     GroupementMember,
     Proposal,
@@ -18,6 +19,7 @@ from app.tenders.models import LotRequirement, Tender, TenderLot
 __all__ = [
     "Assignment",
     "AuditEvent",
+    "DocumentSet",
     "Groupement",
     "GroupementMember",
     "Proposal",

@@ -111,6 +111,11 @@ RULES: dict[str, Rule] = {
     "view_groupement": lambda u, g: _in_organisation(u, g.organisation_id) or _invited(u, g),
     "edit_groupement": lambda u, g: _in_organisation(u, g.organisation_id),
     "answer_invitation": lambda u, member: _in_organisation(u, member.company.organisation_id),
+    # The bid pack names every member's amounts: the initiator's; the invited companies' once the groupement is formed.
+    "view_documents": lambda u, g: (
+        _in_organisation(u, g.organisation_id)
+        or (g.status.value in ("constitue", "depose", "gagne", "perdu") and _invited(u, g))
+    ),
     "view_capacity": lambda u, tender: (
         _sees_tender(u, tender) and _of_kind(u, OrganisationKind.PUBLIC_BUYER, OrganisationKind.OPERATOR)
     ),

@@ -12,11 +12,23 @@ SOURCES = sorted(p for folder in ("app", "solver") for p in (ROOT / folder).rglo
 MAX_LINES = 300
 
 
+def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node but those under ``if TYPE_CHECKING:``: imports there serve type hints, never run."""
+    skipped = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for statement in node.body
+        for inner in ast.walk(statement)
+    }
+    return [node for node in ast.walk(tree) if id(node) not in skipped]
+
+
 def _imported(path: Path) -> set[str]:
     """Imported module names; ``from package import module`` counts as ``package.module``."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    for node in ast.walk(tree):
+    nodes = _runtime_nodes(ast.parse(path.read_text(encoding="utf-8")))
+    names = {alias.name for node in nodes if isinstance(node, ast.Import) for alias in node.names}
+    for node in nodes:
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             package = ROOT / node.module.replace(".", "/")
             names |= {f"{node.module}.{a.name}" for a in node.names} if package.is_dir() else {node.module}
@@ -34,7 +46,10 @@ PURE_MODULES = {
     },
     "app/tenders/parsing": {"lxml"},
     "app/search.py": set(),
+    "app/formatting.py": set(),
     "app/consortium/matching.py": set(),
+    "app/consortium/espd.py": {"lxml"},
+    "app/consortium/rendering.py": {"jinja2", "weasyprint", "markupsafe"},
 }
 FORBIDDEN = {"flask", "sqlalchemy", "werkzeug", "flask_login", "flask_wtf", "wtforms"}
 # Pure modules may import other pure modules of the project, never the ones that pull in Flask or the database.

@@ -295,7 +295,9 @@ def test_latest_turnover_less_committed_capacity_and_sme_flag(session):
     )
     committed = {"Entreprise 1": 100_000, "Entreprise 2": 500_000}
     for name, amount in committed.items():
-        session.execute(update(Company).where(Company.id == db_id(session, ids[name])).values(committed_capacity_eur=amount))
+        session.execute(
+            update(Company).where(Company.id == db_id(session, ids[name])).values(committed_capacity_eur=amount)
+        )
     tender = add_tender(session, marseille_lot(HVAC))
     by_id = {c.id: c for c in prepare(session, tender, Request(), TODAY).instance.companies}
     turnover = {name: by_id[ids[name]].turnover_eur for name in ids}

@@ -80,7 +80,7 @@ def cast(make_user, session):
 
 
 # Rules on tenders' visibility, groupements and invitations are checked route by route, with the objects they
-# guard, in test_consultations.py, test_capacity.py and test_consortium_permissions.py.
+# guard, in test_consultations.py, test_capacity.py, test_consortium_permissions.py and test_bid_pack.py.
 ROUTE_TESTED = {
     "view_tender",
     "create_consultation",
@@ -89,6 +89,7 @@ ROUTE_TESTED = {
     "view_groupement",
     "edit_groupement",
     "answer_invitation",
+    "view_documents",
 }
 
 

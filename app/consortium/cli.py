@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
+import zipfile
+from datetime import date
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -11,7 +15,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.companies.models import Company
-from app.consortium import services
+from app.consortium import bidpack, services
 from app.consortium.jobs import run_job
 from app.consortium.models import Groupement
 from app.consortium.request import DEFAULT_RADIUS_KM, Request
@@ -60,6 +64,32 @@ def build(tender_ref, siret, lots, alternatives, max_members, radius_km, time_li
         sys.stdout.write("\n")
     else:
         _print(groupement, summary)
+
+
+@consortium_cli.command("documents")
+@click.argument("groupement_id", type=int)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Dossier.")
+def documents(groupement_id: int, out_dir: Path) -> None:
+    """Génère les documents du groupement (nouvelle version si quelque chose a changé) et les écrit dans OUT."""
+    session = get_session()
+    groupement = session.get(Groupement, groupement_id)
+    if groupement is None:
+        raise CliError(f"Groupement introuvable : n° {groupement_id}.")
+    try:
+        document_set, created = bidpack.generate(session, groupement, None, date.today())
+    except bidpack.PackRefused as refusal:
+        raise CliError("documents refusés :\n" + "\n".join(f"– {p}" for p in refusal.problems)) from None
+    session.commit()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(io.BytesIO(document_set.archive)) as bundle:
+        bundle.extractall(out_dir)
+    zip_path = out_dir / f"groupement-{groupement_id}-v{document_set.version}.zip"
+    zip_path.write_bytes(document_set.archive)
+    state = "nouvelle version" if created else "inchangée"
+    click.echo(f"Version {document_set.version} ({state}), SHA-256 {document_set.sha256}")
+    for entry in document_set.files:
+        click.echo(f"  {out_dir / entry['name']}")
+    click.echo(f"  {zip_path}")
 
 
 def summarise(groupement: Groupement) -> dict:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.accounts.models import Organisation, User
 from app.companies.models import Company
@@ -238,3 +238,23 @@ class TenderFit(Base):
     members: Mapped[int | None]  # members of the best groupement found
     detail: Mapped[str] = mapped_column(Text, default="")
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DocumentSet(Base):
+    """One generation of a groupement's bid documents: the ZIP of every PDF (and DUME XML), its SHA-256 and a
+    version number; regenerating after a change makes a new version, the older ones stay downloadable."""
+
+    __tablename__ = "document_set"
+    __table_args__ = (UniqueConstraint("groupement_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    groupement_id: Mapped[int] = mapped_column(ForeignKey("groupement.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    draft: Mapped[bool]  # « PROJET » on every page
+    files: Mapped[list] = mapped_column(JSON, default=list)  # [{"name", "sha256", "size"}] in the ZIP's order
+    sha256: Mapped[str] = mapped_column(String(64))  # of the ZIP
+    archive: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    created_by: Mapped[User | None] = relationship()

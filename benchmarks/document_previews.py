@@ -1,0 +1,64 @@
+"""PNG previews of the first page of each bid document of the sample pack, for the docs and for eyeballing layout.
+
+    python -m benchmarks.document_previews [--out docs/documents] [--dpi 80]
+
+Needs ``pdftoppm`` (Debian package poppler-utils). Renders the sample pack of ``tests.document_samples`` (a draft:
+the « PROJET » mark shows) and writes dc1.png, dc2.png, convention-conjoint.png, convention-solidaire.png, dc4.png
+and summary.png."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from app.consortium import rendering
+from tests.document_samples import sample_pack
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "documents"
+
+
+def previews() -> dict[str, Callable[[], bytes]]:
+    """Preview name -> renderer of the document it shows."""
+    conjoint, solidaire = sample_pack(form="conjoint"), sample_pack(form="solidaire")
+    return {
+        "dc1": lambda: rendering.dc1(conjoint),
+        "dc2": lambda: rendering.dc2(conjoint, conjoint.members[0]),
+        "convention-conjoint": lambda: rendering.convention(conjoint),
+        "convention-solidaire": lambda: rendering.convention(solidaire),
+        "dc4": lambda: rendering.dc4(conjoint, conjoint.subcontractors[0]),
+        "summary": lambda: rendering.summary(conjoint),
+    }
+
+
+def first_page_png(pdftoppm: str, pdf: bytes, target: Path, dpi: int) -> None:
+    """``target`` (a .png path) gets the first page of ``pdf`` at ``dpi``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "document.pdf"
+        source.write_bytes(pdf)
+        command = [pdftoppm, "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile"]
+        subprocess.run([*command, str(source), str(target.with_suffix(""))], check=True)  # noqa: S603 (our own paths)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--dpi", type=int, default=80)
+    args = parser.parse_args()
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        raise SystemExit("pdftoppm est introuvable : installez poppler-utils (apt-get install -y poppler-utils).")
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, render in previews().items():
+        start = time.perf_counter()
+        pdf = render()
+        first_page_png(pdftoppm, pdf, args.out / f"{name}.png", args.dpi)
+        print(f"{name}.png: {len(pdf) / 1024:.0f} KiB PDF rendered in {time.perf_counter() - start:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
