@@ -11,7 +11,7 @@ CPV_FILE ?= ../shared/corpus/cpv-2008/cpv_2008_fr_en.csv
 # Local serving is plain HTTP: the session cookie cannot carry the Secure flag there.
 RUN_ENV = GROUPEMENT_SESSION_COOKIE_SECURE=false GROUPEMENT_REMEMBER_COOKIE_SECURE=false
 
-.PHONY: run test lint format clean bench bench-register bench-notices bench-solver bench-consortium bench-documents
+.PHONY: run test chromium lint format clean bench bench-register bench-notices bench-solver bench-consortium bench-documents bench-load
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,13 @@ run: $(VENV)/.runtime instance/secret_key
 	@echo "Groupement : http://$(HOST):$(PORT)"
 	$(RUN_ENV) $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev
+# The browser tests drive Debian's Chromium: installed here when missing (CI runs as root).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium missing and not root: install it (apt-get install chromium) to run the browser tests"
+
+test: $(VENV)/.dev chromium
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev
@@ -47,7 +53,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-register bench-notices bench-solver bench-consortium bench-documents
+bench: bench-register bench-notices bench-solver bench-consortium bench-documents bench-load
 
 # Demo register seeding and directory search, on SQLite then on PostgreSQL (GROUPEMENT_TEST_DATABASE_URL).
 bench-register: $(VENV)/.dev
@@ -73,3 +79,8 @@ bench-consortium: $(VENV)/.dev
 # The bid pack of a 6-member, 10-lot groupement against bare WeasyPrint.
 bench-documents: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.documents
+
+# 50 concurrent clients against gunicorn + PostgreSQL (GROUPEMENT_TEST_DATABASE_URL) with 146,000 companies and
+# 1,000 tenders: tender list, a tender page, the company search.
+bench-load: $(VENV)/.dev
+	$(BIN)/python -m benchmarks.load
