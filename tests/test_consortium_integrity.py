@@ -133,3 +133,32 @@ def test_the_newest_choice_wins_between_imposed_and_excluded():
     request = Request(impose=(7,), exclude=(9,))
     assert services.adjusted(request, impose=(9,)) == Request(impose=(7, 9), exclude=())
     assert services.adjusted(request, exclude=(7,)) == Request(impose=(), exclude=(9, 7))
+
+
+def test_answers_given_while_the_solver_runs_do_not_fail_the_run(app, session, world, monkeypatch):
+    """A member answering during a re-solve moves the groupement's version on: the run re-reads it before writing
+    its proposal instead of failing on the stale version."""
+    groupement = open_groupement(app, session, world)
+    jobs.run_job(app, groupement.runs[-1].id)
+    session.expire_all()
+    workflow.invite(session, session.get(Groupement, groupement.id), None)
+    run = services.queue_run(
+        session, session.get(Groupement, groupement.id), None, Request(company_id=world.companies[1])
+    )
+    session.commit()
+    solve = solver.solve
+
+    def answer_meanwhile(*args, **kwargs):
+        with app.extensions["db_sessionmaker"]() as other:
+            target = other.get(Groupement, groupement.id)
+            member = next(m for m in target.members if m.company_id == world.companies[2])
+            workflow.answer(other, member, other.merge(world.users["plumber"]), True)
+            other.commit()
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(solver, "solve", answer_meanwhile)
+    jobs.run_job(app, run.id)
+    session.expire_all()
+    run = session.get(Groupement, groupement.id).runs[-1]
+    assert run.state is RunState.DONE and run.proposals
+    assert session.get(Groupement, groupement.id).proposal_id == run.proposals[0].id

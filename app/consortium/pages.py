@@ -55,7 +55,8 @@ def groupement_page(groupement: Groupement) -> str:
 
 def _view(groupement: Groupement, proposal: Proposal) -> ProposalView:
     total = sum(a.amount_eur for a in proposal.assignments)
-    sme = sum(a.amount_eur for a in proposal.assignments if a.company.size_category not in (None, "large"))
+    # As in candidate selection: a company of unknown size counts as the small firm it most likely is.
+    sme = sum(a.amount_eur for a in proposal.assignments if a.company.size_category != "large")
     by_lot: dict[int, list] = {}
     for assignment in proposal.assignments:
         by_lot.setdefault(assignment.lot_id, []).append(assignment)

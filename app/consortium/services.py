@@ -41,7 +41,7 @@ def start_groupement(
     session: Session, tender: Tender, organisation: Organisation, user: User | None, request: Request
 ) -> Groupement:
     """A draft groupement for ``tender`` and its first solve, queued."""
-    _check_request(tender, organisation, request)
+    _check_request(tender, request)
     groupement = Groupement(
         tender=tender,
         organisation=organisation,
@@ -67,7 +67,7 @@ def queue_run(session: Session, groupement: Groupement, user: User | None, reque
             previous.message = "Le calcul a été interrompu (redémarrage du serveur) ; relancé."
         elif previous.active:
             raise DomainError("Un calcul est déjà en cours pour ce groupement : attendez qu'il se termine.")
-    _check_request(groupement.tender, groupement.organisation, request)
+    _check_request(groupement.tender, request)
     groupement.options = request.to_json()
     run = SolverRun(parameters=request.to_json())
     groupement.runs.append(run)
@@ -93,7 +93,8 @@ def execute_run(
             proven = bound is not None and round(bound) >= best.objective
             run.solver_status, run.objective = "OPTIMAL" if proven else "FEASIBLE", best.objective
             run.bound = round(bound) if bound is not None else None
-            groupement.proposal = run.proposals[0]
+            # Re-read and lock the groupement: its members may have answered while the solver ran.
+            workflow.locked(session, groupement.id).proposal = run.proposals[0]
             session.flush()
             publish()
 
@@ -187,7 +188,7 @@ def fail_run(run: SolverRun, error: BaseException) -> None:
         run.state, run.message = RunState.FAILED, f"Le calcul a échoué : {detail}."
 
 
-def _check_request(tender: Tender, organisation: Organisation, request: Request) -> None:
+def _check_request(tender: Tender, request: Request) -> None:
     lot_ids = {lot.id for lot in tender.lots}
     if not lot_ids:
         raise DomainError("Cet appel d'offres n'a aucun lot : rien à répartir.")
