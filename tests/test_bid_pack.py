@@ -145,3 +145,21 @@ def test_cli_writes_the_documents(formed, runner, tmp_path):
     assert any("DC1" in n for n in written) and f"groupement-{groupement.id}-v1.zip" in written
     result = runner.invoke(args=["consortium", "documents", "999", "--out", str(tmp_path)])
     assert result.exit_code == 1 and "Groupement introuvable" in result.output
+
+
+def test_an_imposed_member_with_no_work_stops_the_documents(app, session, make_user):
+    world = build_world(session, make_user)
+    organisation = session.get(Organisation, world.users["initiator"].memberships[0].organisation_id)
+    two_roofers = Request(company_id=world.companies[1], impose=(world.companies[4], world.companies[5]))
+    groupement = services.start_groupement(
+        session, session.get(Tender, world.tender_id), organisation, None, two_roofers
+    )
+    session.commit()
+    jobs.run_job(app, groupement.runs[-1].id)
+    session.expire_all()
+    groupement = session.get(Groupement, groupement.id)
+    idle = [m for m in groupement.proposal.members if m.amount_eur == 0]
+    assert len(idle) == 1  # one roof, two imposed roofers
+    with pytest.raises(bidpack.PackRefused) as refusal:
+        bidpack.generate(session, groupement, None, date.today())
+    assert any("ne réalise aucune prestation" in p for p in refusal.value.problems)

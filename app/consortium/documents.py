@@ -260,6 +260,8 @@ def problems(pack: Pack) -> list[str]:
         ]
         if missing:
             found.append(f"{member.party.name} : {', '.join(missing)} manquant(s) dans son profil.")
+        if member.total_ht == 0:
+            found.append(f"{member.party.name} ne réalise aucune prestation : excluez-la ou recalculez le groupement.")
         if member.total_ht != sum(r.amount_ht for r in pack.rows if r.siret == member.party.siret):
             found.append(f"{member.party.name} : son total ne correspond pas au tableau de répartition.")
     if sum(r.amount_ht for r in pack.rows) != pack.total_ht:

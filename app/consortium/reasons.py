@@ -28,9 +28,8 @@ def member_reason(prepared: Prepared, tender: Tender, work: list[Assignment], im
         words = [MATCH_WORDS.get(rank, "compétence déclarée"), f"{assignment.distance_m // 1000} km"]
         if assignment.requirement in company.references:
             words.append("a déjà réalisé un marché de ce type")
-        parts.append(
-            f"{titles.get(assignment.lot_id, 'lot').capitalize()} ({assignment.requirement}) : {', '.join(words)}."
-        )
+        title = titles.get(assignment.lot_id, "lot")
+        parts.append(f"{title[0].upper()}{title[1:]} ({assignment.requirement}) : {', '.join(words)}.")
     if company is not None and company.sme:
         parts.append("PME.")
     return " ".join(parts)

@@ -137,7 +137,7 @@ def _proposal(
         proposal.assignments.append(
             Assignment(lot_id=lot_id, requirement=requirement, company_id=request.company_id, amount_eur=amount)
         )
-    mandataire = request.company_id if request.subcontracting else prepared.companies[found.mandataire].id
+    mandataire = _mandataire(prepared, request, found)
     partner_role = MemberRole.SUBCONTRACTOR if request.subcontracting else MemberRole.CO_CONTRACTOR
     company_ids = sorted({a.company_id for a in proposal.assignments} | set(request.imposed()))
     for company_id in company_ids:
@@ -151,6 +151,18 @@ def _proposal(
             )
         )
     return proposal
+
+
+def _mandataire(prepared: Prepared, request: Request, found: solver.Groupement) -> int:
+    """The initiating company when it holds the sub-contracts, or performs work in the groupement: the cost does
+    not depend on who is mandataire and every working member is eligible here (no minimum size is asked), so the
+    one who formed the groupement leads it. Otherwise the solver's choice."""
+    if request.subcontracting:
+        return request.company_id
+    initiator = next((key for key, c in prepared.companies.items() if c.id == request.company_id), None)
+    if initiator is not None and any(a.company_id == initiator for a in found.assignments):
+        return request.company_id
+    return prepared.companies[found.mandataire].id
 
 
 def self_work(tender: Tender, request: Request) -> list[tuple[int, str, int]]:

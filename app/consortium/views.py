@@ -18,7 +18,7 @@ from app.consortium.models import Groupement, GroupementMember, GroupementStatus
 from app.consortium.pages import groupement_page
 from app.db import get_or_404, get_session
 from app.forms import FrenchForm, commit_or_show, form_status
-from app.permissions import authorize
+from app.permissions import authorize, may
 from app.tenders.models import Tender
 
 bp = Blueprint("consortium", __name__)
@@ -41,6 +41,8 @@ def _initiating_organisation() -> Organisation:
 @login_required
 def new(tender_id: int) -> str | Response | tuple[str, int]:
     tender = get_or_404(Tender, tender_id)
+    if not may(current_user, "view_tender", tender):
+        abort(404)  # a private consultation or a draft: its existence is not revealed
     authorize("start_groupement", tender)
     companies = _my_companies()
     form = GroupementForm()
