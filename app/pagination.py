@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 MAX_PER_PAGE = 100
+MAX_PAGE = 100_000  # far past any result list; keeps OFFSET within a 64-bit integer whatever the URL says
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,8 @@ class Page(Generic[T]):
 
 
 def clamp(page: int, per_page: int) -> tuple[int, int]:
-    """A page number of at least 1 and a page size between 1 and MAX_PER_PAGE."""
-    return max(1, page), max(1, min(per_page, MAX_PER_PAGE))
+    """A page number between 1 and MAX_PAGE and a page size between 1 and MAX_PER_PAGE."""
+    return max(1, min(page, MAX_PAGE)), max(1, min(per_page, MAX_PER_PAGE))
 
 
 def count(session: Session, stmt: Select) -> int:

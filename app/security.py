@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -51,6 +51,14 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def _refuse_nul_characters() -> None:
+    """U+0000 belongs in no text a person types, and PostgreSQL refuses it in a string: the French 400 page rather
+    than a 500 (and the same answer on SQLite). Uploaded files are not form values: they may contain any byte."""
+    fields = (*request.args.items(multi=True), *request.form.items(multi=True))
+    if any("\x00" in value for _, value in fields):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
@@ -59,4 +67,5 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)

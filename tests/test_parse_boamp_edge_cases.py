@@ -315,3 +315,21 @@ def test_lot_parts_matches_lot_ids_on_their_number():
         "LOT-0001": "Lot 1 : A.",
         "LOT-0002": "Lot 02 : B.",
     }
+
+
+# --- found by fuzzing (tests/test_fuzz_notices.py) -----------------------------------------------------------------
+
+_HUGE_NUMBER = "9" * 5000  # more digits than int() reads from a string (4,300)
+
+
+def test_a_lot_number_of_thousands_of_digits_is_kept_as_written():
+    notice = _notice(
+        f"<OBJET><LOTS><LOT><NUM>{_HUGE_NUMBER}</NUM></LOT></LOTS></OBJET>"
+        "<CONDITION_PARTICIPATION><CAP_ECO>Pour le lot n° 1 : 500 000 euros.</CAP_ECO></CONDITION_PARTICIPATION>"
+    )
+    assert [lot.lot_id for lot in notice.lots] == [_HUGE_NUMBER]
+
+
+def test_a_lot_mark_with_a_number_of_thousands_of_digits_names_no_lot():
+    opening = f"Pour le lot n° {_HUGE_NUMBER} : A."  # not a mark: the opening, which every lot gets
+    assert lot_parts(f"{opening} Lot 2 : B.", ["1", "2"]) == {"1": opening, "2": f"{opening} Lot 2 : B."}

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.tenders.parsing.model import Buyer, Deadline, NoticeParseError, SelectionType
+from app.tenders.parsing.model import Buyer, Deadline, NoticeParseError, SelectionType, Skipped
 from tests.notice_expectations import PARIS_WINTER as PARIS
 from tests.notice_expectations import eforms_fixture_text as _fixture_text
 from tests.notice_expectations import eforms_parse as _parse
@@ -199,3 +199,29 @@ def test_an_unresolved_buyer_reference_gives_an_empty_buyer():
         )
     )
     assert _parse(text).buyer == Buyer(name="")
+
+
+# --- found by fuzzing (tests/test_fuzz_notices.py) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prolog"),
+    [
+        ("UTF-16", '<!DOCTYPE cn:ContractNotice [<!ENTITY x SYSTEM "file:///etc/passwd">]>'),
+        ("UTF-32", '<!DOCTYPE cn:ContractNotice [<!ENTITY x SYSTEM "file:///etc/passwd">]>'),
+        ("UTF-8", f"<!--{'x' * 5000}--><!DOCTYPE cn:ContractNotice>"),
+    ],
+    ids=["utf-16", "utf-32", "after-4-kb"],
+)
+def test_a_doctype_is_refused_in_any_encoding_and_anywhere(encoding: str, prolog: str):
+    """The byte check only sees a DOCTYPE written in ASCII within the first 4 KB; in UTF-16 or UTF-32, or after a
+    long comment, it was read (its entities left unexpanded) and the notice imported."""
+    text = f'<?xml version="1.0" encoding="{encoding}"?>{prolog}' + _fixture_text().split("?>", 1)[1]
+    with pytest.raises(NoticeParseError, match="DOCTYPE ou ENTITY refusée"):
+        _parse(text.encode(encoding))
+
+
+def test_a_subtype_of_thousands_of_digits_is_skipped_as_unknown():
+    result = _parse(_variant((">16</cbc:SubTypeCode>", f">{'1552' * 1250}</cbc:SubTypeCode>")))
+    assert isinstance(result, Skipped)
+    assert result.reason.startswith("avis eForms qui n'est pas un appel à la concurrence")

@@ -74,6 +74,9 @@ def test_reserved_participation_applies_to_every_lot(flag, code):
         ("<AC_WEIGHTING>60<", "<AC_WEIGHTING>voir le RC<", lambda n: n.lots[0].award_criteria[0].weight, None),
         ("<AC_WEIGHTING>40 %<", "<AC_WEIGHTING>12,5 %<", lambda n: n.lots[0].award_criteria[1].weight, Decimal("12.5")),
         ("<LOT_MAX_NUMBER>3<", "<LOT_MAX_NUMBER>trois<", lambda n: n.max_lots_submitted, None),
+        # Found by fuzzing: Python refuses to convert more than 4,300 digits, and no database column holds 10 digits.
+        ("<LOT_MAX_NUMBER>3<", f"<LOT_MAX_NUMBER>{'4' * 4304}<", lambda n: n.max_lots_submitted, None),
+        ("<LOT_MAX_NUMBER>3<", "<LOT_MAX_NUMBER>12345678901<", lambda n: n.max_lots_submitted, None),
         ('CODE="45223220"', 'CODE="4522322"', lambda n: n.lots[0].additional_cpv, ("45262522",)),
         ('<n2016:NUTS CODE="FRL04"/>', '<n2016:NUTS CODE="00"/>', lambda n: n.buyer.nuts, None),
         ('<n2016:NUTS CODE="FRL04"/>', "", lambda n: n.buyer.nuts, None),

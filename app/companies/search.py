@@ -50,13 +50,15 @@ def communes_within(session: Session, insee: str, radius_km: float | None) -> di
 
 def search_companies(session: Session, query: CompanyQuery, today: date | None = None) -> Page[Hit]:
     count_stmt, page_stmt, distances = search_statements(session, query, today or date.today())
-    total = session.scalar(count_stmt) or 0
-    companies = session.scalars(
-        page_stmt.options(
+    # The page query already joins every match to sort them: it counts them too (a window count), instead of a
+    # second statement doing the same join again. Past the last page it has no row to carry the count.
+    rows = session.execute(
+        page_stmt.add_columns(func.count().over()).options(
             selectinload(Company.competences), selectinload(Company.certifications), selectinload(Company.commune)
         )
     ).all()
-    hits = [Hit(c, distances.get(c.commune_insee) if distances else None) for c in companies]
+    total = rows[0][1] if rows else session.scalar(count_stmt) or 0
+    hits = [Hit(c, distances.get(c.commune_insee) if distances else None) for c, _ in rows]
     page, per_page = clamp(query.page, query.per_page)
     return Page(hits, total, page, per_page)
 

@@ -66,7 +66,6 @@ def directory() -> tuple[str, int]:
 
 
 def _query(form: DirectoryForm) -> CompanyQuery:
-    page = request.args.get("page", "1")
     return CompanyQuery(
         cpv=form.cpv.data or None,
         near=form.commune.data or None,
@@ -74,7 +73,7 @@ def _query(form: DirectoryForm) -> CompanyQuery:
         sizes=tuple(form.size.data or ()),
         certification=form.certification.data or None,
         text=form.q.data or None,
-        page=int(page) if page.isdigit() else 1,
+        page=request.args.get("page", 1, type=int),  # not a number: the first page
     )
 
 

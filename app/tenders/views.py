@@ -36,14 +36,13 @@ def index() -> tuple[str, int]:
     form = TenderFilterForm(request.args)
     result = None
     if form.validate():
-        page = request.args.get("page", "1")
         query = TenderQuery(
             text=form.q.data or None,
             cpv=form.cpv.data or None,
             nuts=form.nuts.data or None,
             deadline_after=form.deadline_after.data,
             include_closed=form.include_closed.data,
-            page=int(page) if page.isdigit() else 1,
+            page=request.args.get("page", 1, type=int),  # not a number: the first page
             organisations=tuple(m.organisation_id for m in current_user.memberships),
         )
         try:

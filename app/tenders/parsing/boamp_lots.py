@@ -64,7 +64,7 @@ def first_child(parent: Element, path: str) -> str | None:
 
 
 def to_int(text: str | None) -> int | None:
-    return int(text) if text is not None and text.isdecimal() else None
+    return int(text) if text is not None and text.isdecimal() and len(text) <= 9 else None
 
 
 def _decimal(text: str | None) -> Decimal | None:

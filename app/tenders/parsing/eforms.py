@@ -106,7 +106,7 @@ def skip_reason(subtype: str | None) -> str | None:
         return "avis eForms sans sous-type (OPP-070) ni type d'avis (BT-02)"
     if subtype in _SKIPPED_CODES:
         return f"{_SKIPPED_CODES[subtype]} (sous-type {subtype})"
-    number = int(subtype) if subtype.isdecimal() else None
+    number = int(subtype) if subtype.isdecimal() and len(subtype) <= 9 else None
     label = next((label for numbers, label in _SKIPPED_RANGES if number in numbers), None)
     if label is not None:
         return f"{label} (sous-type {subtype})"
@@ -156,4 +156,4 @@ def _legal_form(lots: list[etree._Element], language: str | None) -> str | None:
 
 def _count(root: etree._Element, path: str) -> int | None:
     text = first_text(root, path)
-    return int(text) if text is not None and text.isdecimal() else None
+    return int(text) if text is not None and text.isdecimal() and len(text) <= 9 else None

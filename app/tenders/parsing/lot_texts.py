@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-# « Pour le lot no 1 : », « lot n° 2 : », « Lot 3: », « Lots 1 et 3 : », « pour les lots nos 2 à 4 : »
+# « Pour le lot no 1 : », « lot n° 2 : », « Lot 3: », « Lots 1 et 3 : », « pour les lots nos 2 à 4 : ». A number of
+# more than 9 digits is no lot number (and more than 4,300 digits are more than ``int`` reads).
 _LOT_MARK = re.compile(
-    r"(?:\bpour\s+les?\s+)?\blots?\s*(?:n\s*[°ºo]?\s*s?\.?\s*)?(?P<nums>\d+(?:\s*(?:,|et|à|-)\s*\d+)*)\s*:",
+    r"(?:\bpour\s+les?\s+)?\blots?\s*(?:n\s*[°ºo]?\s*s?\.?\s*)?"
+    r"(?P<nums>\d{1,9}(?!\d)(?:\s*(?:,|et|à|-)\s*\d{1,9}(?!\d))*)\s*:",
     re.IGNORECASE,
 )
 
@@ -35,7 +37,7 @@ def lot_parts(text: str, lot_ids: Sequence[str]) -> dict[str, str] | None:
 
 def _lot_key(lot_id: str) -> str:
     digits = re.search(r"\d+", lot_id)
-    return str(int(digits.group())) if digits else lot_id
+    return str(int(digits.group())) if digits and len(digits.group()) <= 9 else lot_id
 
 
 def _numbers(nums: str) -> list[str]:

@@ -270,7 +270,7 @@ def _date(text: str | None) -> date | None:
 
 def _int(text: str | None) -> int | None:
     value = _clean(text)
-    return int(value) if value.isdecimal() else None
+    return int(value) if value.isdecimal() and len(value) <= 9 else None  # a count, not a 4,000-digit number
 
 
 def _text(parent: etree._Element, tag: str, *, sep: str = " ") -> str:

@@ -7,6 +7,7 @@ from lxml import etree
 from app.tenders.parsing.model import NoticeParseError
 
 MAX_BYTES = 20 * 1024 * 1024
+_DOCTYPE_REFUSED = "déclaration DOCTYPE ou ENTITY refusée (entités externes et expansions interdites)"
 
 # No entity expansion, no DTD loading, no network: external entities (XXE) and entity bombs never expand.
 _PARSER = etree.XMLParser(
@@ -26,7 +27,7 @@ def parse_xml(data: bytes) -> etree._Element:
     if len(data) > MAX_BYTES:
         raise NoticeParseError(f"fichier trop volumineux ({len(data) // 1024 // 1024} Mo ; maximum 20 Mo)")
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
-        raise NoticeParseError("déclaration DOCTYPE ou ENTITY refusée (entités externes et expansions interdites)")
+        raise NoticeParseError(_DOCTYPE_REFUSED)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -34,6 +35,8 @@ def parse_xml(data: bytes) -> etree._Element:
         raise NoticeParseError(f"XML mal formé : {exc.msg}", line=line, column=column) from exc
     if root is None:
         raise NoticeParseError("document XML vide")
+    if root.getroottree().docinfo.internalDTD is not None:  # one the bytes did not show: UTF-16, or after 4 KB
+        raise NoticeParseError(_DOCTYPE_REFUSED)
     return root
 
 
