@@ -225,3 +225,10 @@ def test_a_subtype_of_thousands_of_digits_is_skipped_as_unknown():
     result = _parse(_variant((">16</cbc:SubTypeCode>", f">{'1552' * 1250}</cbc:SubTypeCode>")))
     assert isinstance(result, Skipped)
     assert result.reason.startswith("avis eForms qui n'est pas un appel à la concurrence")
+
+
+@pytest.mark.parametrize("zone", ["+24:00", "-99:00"])
+def test_a_date_whose_zone_is_a_day_or_more_is_unreadable(zone: str):
+    """No zone is 24 hours away from UTC: such a date was an exception (ValueError from ``timezone``)."""
+    notice = _parse(_variant(("<cbc:EndDate>2024-01-08+01:00<", f"<cbc:EndDate>2024-01-08{zone}<")))
+    assert notice.deadline is None

@@ -100,6 +100,8 @@ def parse_date(text: str | None) -> tuple[date, tzinfo | None] | None:
     if zone == "Z":
         return day, UTC
     offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+    if offset >= timedelta(hours=24):  # "+99:00" is no zone: an unreadable date
+        return None
     return day, timezone(-offset if zone[0] == "-" else offset)
 
 
