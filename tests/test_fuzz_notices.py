@@ -76,6 +76,7 @@ NUMBERS = st.one_of(
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
     st.floats().map(repr),
     st.builds("{}e{}".format, st.integers(-99, 99), st.integers(-(10**7), 10**7)),
+    st.builds("{}E+{}".format, st.integers(1, 9), st.sampled_from([28, 4300, 99_999, 999_998, 999_999, 10**9])),
     st.sampled_from(["NaN", "sNaN", "-Infinity", "1e999999", "1E+999999999", "-0", "0", "0.0", "1,5", "12,5 %",
                      "1 000 000", "1\u00a0000,00", "١٢٣", "٣٠", "²", "½", "0x10", " 12 ", "12.5.3", "+3", "-1",
                      "4300" + "0" * 4300, "0" * 5000 + "1", "45000000-7", "99999999999999999999999999999999"]),
@@ -95,9 +96,17 @@ _PHRASES = ["chiffre d'affaires", "chiffre daffaires", "CA", "C.A.", "turnover",
             "406 250", "1,5", "2.000.000", "\n", "\x92", "\x9c", "Qualibat", "1552", "ISO 9001", "n°",
             "nos"]  # fmt: skip
 PHRASES = st.lists(st.sampled_from(_PHRASES) | NUMBERS.filter(lambda s: len(s) < 50), max_size=40).map(" ".join)
+TURNOVERS = st.builds(
+    "{} {} {} {}".format,
+    st.sampled_from(["Chiffre d'affaires minimum :", "CA annuel de", "turnover of", "Pour le lot n° 2 : CA"]),
+    NUMBERS | st.integers(1, 40).map(lambda n: "9" * n) | st.sampled_from(["1,5", "406 250", "2.000.000"]),
+    st.sampled_from(["€", "euros HT", "M€", "millions d'euros", "k€", "milliards d'euros", "EUR", "%"]),
+    st.sampled_from(["", ".", "; soit 600 000 €", " Lot 1 : CA 10 €."]),
+)
 TEXTS = st.one_of(
     st.text(max_size=200).map(_xml_safe),
     PHRASES,
+    TURNOVERS,
     st.builds(lambda text, times: text * times, st.sampled_from(_PHRASES) | PHRASES, st.integers(0, 5000)),
     st.integers(0, 300_000).map(lambda n: "x" * n),
     st.sampled_from(["", " ", "-", "---", "n/a", "none", "\u00a0", "\u202f", "\ufeff", "😀" * 10, "é" * 10]),
@@ -117,7 +126,9 @@ def values_like(text: str | None) -> st.SearchStrategy[str]:
     return VALUES
 
 
-_ODD_DATES, _ODD_NUMBERS = DATES | VALUES, NUMBERS | VALUES
+# hypothesis' one_of draws each distinct branch alike: weights are repetitions, drawn through sampled_from
+_ODD_DATES = st.sampled_from([DATES, DATES, VALUES]).flatmap(lambda values: values)
+_ODD_NUMBERS = st.sampled_from([NUMBERS, NUMBERS, VALUES]).flatmap(lambda values: values)
 
 
 # --- mutations of the fixtures as trees ----------------------------------------------------------------------------
@@ -147,7 +158,7 @@ def _duplicate(draw: Draw, root: etree._Element) -> None:
 
 
 def _set_text(draw: Draw, root: etree._Element) -> None:
-    element = draw(st.sampled_from(_elements(root)))
+    element = draw(st.sampled_from([el for el in _elements(root) if len(el) == 0] or [root]))  # leaves hold values
     element.text = _xml_safe(draw(values_like(element.text)))
 
 
@@ -271,15 +282,29 @@ class Grammar:
     texts: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
     repeated: set[tuple[str, ...]] = field(default_factory=set)
     key_paths: list[tuple[str, ...]] = field(default_factory=list)
-    # What the generator draws for a leaf's text and for each attribute (None: left out) at each path.
-    text_values: dict[tuple[str, ...], st.SearchStrategy[str]] = field(default_factory=dict)
-    attribute_values: dict[tuple[str, ...], dict[str, st.SearchStrategy[str | None]]] = field(default_factory=dict)
+    # The strategies the generator draws a leaf's text and each attribute (None: left out) from, at each path.
+    text_values: dict[tuple[str, ...], st.SearchStrategy[st.SearchStrategy[str]]] = field(default_factory=dict)
+    attribute_values: dict[tuple[str, ...], dict[str, st.SearchStrategy[st.SearchStrategy]]] = field(
+        default_factory=dict
+    )
     original: int = 0  # the paths before this index are the fixtures' own; the others use alternative tags
 
 
-def _grammar(prefix: str, roots: list[str], key_suffixes: list[str], alternatives: dict[str, list[str]]) -> Grammar:
+def _grammar(
+    prefix: str,
+    roots: list[str],
+    key_suffixes: list[str],
+    alternatives: dict[str, list[str]],
+    more_texts: dict[str, list[str]] | None = None,
+) -> Grammar:
+    """The grammar of the fixtures whose name starts with ``prefix``.
+
+    ``roots``: the root tags, the right one first (drawn seven times in eight); ``key_suffixes``: the paths a notice
+    needs to be read past its kind (identifier, subtype, lots…), kept in most generated notices, their texts and
+    attributes mostly as seen; ``alternatives``: other tags for an element (other forms, natures, statuts);
+    ``more_texts``: other values for an element's text (subtypes)."""
     trees = [tree for name, tree in TREES.items() if name.startswith(prefix)]
-    grammar = Grammar(roots=roots, nsmap=dict(trees[0].nsmap))
+    grammar = Grammar(roots=[roots[0]] * 7 * (len(roots) - 1) + roots[1:], nsmap=dict(trees[0].nsmap))
     for tree in trees:
         for element in _elements(tree):
             path = tuple(el.tag for el in reversed([element, *element.iterancestors()]))[1:]
@@ -292,6 +317,7 @@ def _grammar(prefix: str, roots: list[str], key_suffixes: list[str], alternative
                 grammar.attributes[path].setdefault(name, []).append(value)
             if len(element) == 0 and element.text:
                 grammar.texts[path].append(element.text)
+                grammar.texts[path].extend((more_texts or {}).get(etree.QName(element).localname, []))
             siblings = [el for el in element.itersiblings(preceding=True) if el.tag == element.tag]
             if siblings:
                 grammar.repeated.add(path)
@@ -307,11 +333,13 @@ def _grammar(prefix: str, roots: list[str], key_suffixes: list[str], alternative
                     grammar.texts[new] = grammar.texts[path]
     originals = grammar.paths[: grammar.original]
     grammar.key_paths = [path for path in originals if any("/".join(path).endswith(s) for s in key_suffixes)]
-    for path in grammar.paths:
+    for path in grammar.paths:  # hypothesis' one_of draws each distinct branch alike: weights are repetitions
         seen = grammar.texts[path]
-        grammar.text_values[path] = st.sampled_from(seen) | values_like(seen[0]) if seen else VALUES
+        as_seen, odd = (st.sampled_from(seen), values_like(seen[0])) if seen else (VALUES, VALUES)
+        weight = 6 if path in grammar.key_paths else 2
+        grammar.text_values[path] = st.sampled_from([as_seen] * weight + [odd] * 2)
         grammar.attribute_values[path] = {
-            name: st.sampled_from([*values, None]) | values_like(values[0])
+            name: st.sampled_from([st.sampled_from(values)] * weight + [st.none(), values_like(values[0])])
             for name, values in grammar.attributes[path].items()
         }
     return grammar
@@ -319,19 +347,24 @@ def _grammar(prefix: str, roots: list[str], key_suffixes: list[str], alternative
 
 _UBL = "urn:oasis:names:specification:ubl:schema:xsd:"
 _TED = "http://publications.europa.eu/resource/schema/ted/R2.0.9/publication"
+_SUBTYPES = ["10", "14", "16", "17", "20", "24", "E3", "1", "29", "E1", "T01", "99", "016"]
+_NOTICE_TYPES = ["cn-standard", "cn-social", "pin-only", "can-standard", "subco", ""]
+_TED_FORMS = ["F01_2014", "F03_2014", "F05_2014", "F14_2014", "F21_2014", "F24_2014", "F99_2014"]
+_BOAMP_SELECTION = ["CAP_ECO", "CAP_ECO_NIVEAU_MINI", "CAP_TECH", "SITUATION_JURIDIQUE", "PRESTATION_RESERVEE_OUI"]
 GRAMMARS = {
     "eforms": _grammar(
         "eforms_",
         [f"{{{_UBL}{name}-2}}{name}" for name in ("ContractNotice", "PriorInformationNotice", "ContractAwardNotice")],
-        ["}ID", "}SubTypeCode", "}NoticeTypeCode", "}ItemClassificationCode", "}EndDate"],
+        ["}ID", "}SubTypeCode", "}NoticeTypeCode", "}ItemClassificationCode", "}EndDate", "}DurationMeasure"],
         {},
+        {"SubTypeCode": _SUBTYPES, "NoticeTypeCode": _NOTICE_TYPES},
     ),
     "ted": _grammar(
         "ted_",
         [f"{{{_TED}}}TED_EXPORT", "{http://publications.europa.eu/resource/schema/ted/R2.0.8/publication}TED_EXPORT"],
-        ["F02_2014", "}TITLE", "}LOT_NO", "}DATE_RECEIPT_TENDERS", "}CPV_CODE"],
+        ["F02_2014", "}TITLE", "}LOT_NO", "}DATE_RECEIPT_TENDERS", "}CPV_CODE", "}DURATION", "}LOT_MAX_NUMBER"],
         {
-            "F02_2014": ["F01_2014", "F03_2014", "F05_2014", "F14_2014", "F21_2014", "F24_2014", "F99_2014"],
+            "F02_2014": _TED_FORMS,
             "PT_OPEN": ["PT_RESTRICTED", "PT_INVOLVING_NEGOTIATION"],
             "LOT_MAX_NUMBER": ["LOT_ONE_ONLY", "LOT_ALL"],
         },
@@ -339,18 +372,12 @@ GRAMMARS = {
     "boamp": _grammar(
         "boamp_",
         ["ANNONCE", "{urn:boamp}ANNONCE"],
-        ["IDWEB", "NATURE/APPEL_OFFRE", "STATUT/INITIAL", "LOTS/LOT/NUM", "CRITERE_SELECTION", "CAP_ECO"],
+        ["IDWEB", "NATURE/APPEL_OFFRE", "STATUT/INITIAL", "LOTS/LOT/NUM", "CRITERE_SELECTION", "CAP_ECO", "DUREE_MOIS"],
         {
             "APPEL_OFFRE": ["ATTRIBUTION", "RECTIFICATIF", "PRE_INFORMATION", "DELEGATION"],
             "INITIAL": ["RECTIFICATIF", "ANNULATION"],
             "MAPA": ["JOUE", "FNS"],
-            "CRITERE_SELECTION": [
-                "CAP_ECO",
-                "CAP_ECO_NIVEAU_MINI",
-                "CAP_TECH",
-                "SITUATION_JURIDIQUE",
-                "PRESTATION_RESERVEE_OUI",
-            ],
+            "CRITERE_SELECTION": _BOAMP_SELECTION,
         },
     ),  # fmt: skip
 }
@@ -374,11 +401,12 @@ def _build(grammar: Grammar, root_tag: str, paths: list[tuple[str, ...]], pick: 
                 if (value := pick("attribute", prefix, name)) is not None:
                     parent.set(name, _xml_safe(value))
         if len(parent) == 0:
-            parent.text = _xml_safe(pick("text", path, grammar.texts[path]))
+            parent.text = _xml_safe(pick("text", path, None))
     return root
 
 
 _GROUPS = st.integers(0, 3)
+_KEEP_KEY_PATH = st.sampled_from([True, True, True, False])
 
 
 @st.composite
@@ -389,14 +417,14 @@ def generated_notices(draw: Draw, format_name: str) -> bytes:
         if kind == "group":
             return draw(_GROUPS)
         if kind == "attribute":
-            return draw(grammar.attribute_values[path][name])
-        return draw(grammar.text_values[path])
+            return draw(draw(grammar.attribute_values[path][name]))
+        return draw(draw(grammar.text_values[path]))
 
-    paths = [path for path in grammar.key_paths if draw(st.booleans())]
+    paths = [path for path in grammar.key_paths if draw(_KEEP_KEY_PATH)]
     paths += draw(st.lists(st.sampled_from(grammar.paths), max_size=30))
     root = _build(grammar, draw(st.sampled_from(grammar.roots)), paths, pick)
     if format_name == "ted":
-        root.set("DOC_ID", _xml_safe(draw(st.sampled_from(["512345-2020", ""]) | TEXTS)))
+        root.set("DOC_ID", _xml_safe(draw(draw(st.sampled_from([st.just("512345-2020")] * 3 + [TEXTS])))))
     return etree.tostring(root, encoding="UTF-8", xml_declaration=draw(st.booleans()))
 
 
@@ -409,14 +437,15 @@ def test_notices_generated_from_scratch(format_name: str, data: st.DataObject):
 
 @pytest.mark.parametrize("format_name", sorted(GRAMMARS))
 def test_the_generator_can_build_a_call_for_competition(format_name: str):
-    """The grammars are rich enough to reach the parsers' depths: every path of the fixture with the first value
-    seen there (the last: the TED fixture's ORIGINAL form comes after its translation) parses as a Notice."""
+    """The grammars are rich enough to reach the parsers' depths: every path of the fixture, with the first text and
+    the last attribute value seen there (the TED fixture's ORIGINAL form comes after its translation), parses as a
+    Notice."""
     grammar = GRAMMARS[format_name]
 
     def last_seen(kind: str, path: tuple[str, ...], name: str | None) -> object:
         if kind == "group":
             return 0
-        return grammar.attributes[path][name][-1] if kind == "attribute" else (grammar.texts[path] or [""])[-1]
+        return grammar.attributes[path][name][-1] if kind == "attribute" else (grammar.texts[path] or [""])[0]
 
     root = _build(grammar, grammar.roots[0], grammar.paths[: grammar.original], last_seen)
     if format_name == "ted":

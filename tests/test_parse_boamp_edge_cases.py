@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
+from app.tenders.parsing import boamp_lots
 from app.tenders.parsing.boamp import parse_boamp
 from app.tenders.parsing.lot_texts import lot_parts
 from app.tenders.parsing.model import (
@@ -24,6 +25,7 @@ from app.tenders.parsing.model import (
     SelectionType,
     Skipped,
 )
+from app.tenders.parsing.texts import min_turnover_eur
 from tests.notice_expectations import PARIS_SUMMER
 from tests.notice_expectations import boamp_parse as _parse
 
@@ -333,3 +335,30 @@ def test_a_lot_number_of_thousands_of_digits_is_kept_as_written():
 def test_a_lot_mark_with_a_number_of_thousands_of_digits_names_no_lot():
     opening = f"Pour le lot n° {_HUGE_NUMBER} : A."  # not a mark: the opening, which every lot gets
     assert lot_parts(f"{opening} Lot 2 : B.", ["1", "2"]) == {"1": opening, "2": f"{opening} Lot 2 : B."}
+
+
+def test_a_turnover_of_more_than_28_digits_is_no_amount():
+    """Rounding it to euros raised decimal.InvalidOperation (found by review while fuzzing)."""
+    notice = _notice(
+        "<CONDITION_PARTICIPATION><CAP_ECO>Chiffre d'affaires minimum : 12345678901234567890123456789012 €"
+        "</CAP_ECO></CONDITION_PARTICIPATION>"
+    )
+    assert notice.lots[0].selection_criteria[0].min_turnover_eur is None
+
+
+def test_a_selection_text_for_every_lot_is_read_once(monkeypatch):
+    """Ten lots and a text of 10,000 « CA » (50 KB) took 4 s: the turnover was sought once per lot."""
+    texts: list[str] = []
+    monkeypatch.setattr(boamp_lots, "min_turnover_eur", lambda text: texts.append(text))
+    lots = "".join(f"<LOT><NUM>{number}</NUM></LOT>" for number in range(1, 11))
+    notice = _notice(
+        f"<OBJET><LOTS>{lots}</LOTS></OBJET>"
+        f"<CONDITION_PARTICIPATION><CAP_ECO>{'CA x ' * 10_000}</CAP_ECO></CONDITION_PARTICIPATION>"
+    )
+    assert len(notice.lots) == 10 and len(texts) == 1
+
+
+def test_only_the_first_ten_turnover_phrases_of_a_text_are_read():
+    """A text of 100,000 « CA » took 3 s; real texts state their amount at the first (shared corpus)."""
+    assert min_turnover_eur("CA x ; " * 9 + "CA 500 000 €") == Decimal(500_000)
+    assert min_turnover_eur("CA x ; " * 10 + "CA 500 000 €") is None

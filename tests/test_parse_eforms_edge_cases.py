@@ -232,3 +232,13 @@ def test_a_date_whose_zone_is_a_day_or_more_is_unreadable(zone: str):
     """No zone is 24 hours away from UTC: such a date was an exception (ValueError from ``timezone``)."""
     notice = _parse(_variant(("<cbc:EndDate>2024-01-08+01:00<", f"<cbc:EndDate>2024-01-08{zone}<")))
     assert notice.deadline is None
+
+
+@pytest.mark.parametrize("value", ["1E+999999", "9E+99999", "1000000000"])
+def test_a_duration_of_ten_digits_or_more_is_unreadable(value: str):
+    """« 1E+999999 » months overflowed the decimal context (decimal.Overflow); « 9E+99999 » made an int of 100,000
+    digits that no notice could even print, and the fuzzer's « 65e886618 » days one of 886,620 digits, which took
+    20 s to build."""
+    notice = _parse(_variant((">18</cbc:DurationMeasure>", f">{value}</cbc:DurationMeasure>")))
+    assert (notice.lots[0].duration_days, notice.lots[0].duration_text) == (None, None)
+    assert notice.lots[1].duration_days == 120

@@ -197,9 +197,11 @@ def _selection(conditions: Element, lot_ids: list[str]) -> dict[str, tuple[Selec
         if (text := text_of(conditions, code)) is None:
             continue
         parts = lot_parts(text, lot_ids)
+        common = min_turnover_eur(text) if parts is None else None  # read once, not once per lot
         for lot_id, criteria in found.items():
             if own := text if parts is None else parts[lot_id]:
-                criteria.append(SelectionCriterion(kind, own, code=code, min_turnover_eur=min_turnover_eur(own)))
+                turnover = common if parts is None else min_turnover_eur(own)
+                criteria.append(SelectionCriterion(kind, own, code=code, min_turnover_eur=turnover))
     if profession := text_of(conditions, "PRESTATION_RESERVEE_OUI"):
         reserved = f"Prestation réservée à une profession particulière : {profession}"
         for criteria in found.values():

@@ -218,7 +218,7 @@ def _duration(node: etree._Element) -> tuple[int | None, str | None]:
     """BT-36 as days (a month counts 30 days, a year 365) and as the notice states it ("12 MONTH")."""
     elements = find(node, f"{PROJECT}/cac:PlannedPeriod/cbc:DurationMeasure")
     value = to_decimal(elements[0].text) if elements else None
-    if value is None:
+    if value is None or value.adjusted() >= 9:  # "1E+999999" overflowed below; a duration, not a 10-digit number
         return None, None
     unit = (elements[0].get("unitCode") or "").strip().upper()
     factor = _DAYS_PER_UNIT.get(unit)
