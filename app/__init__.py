@@ -18,6 +18,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from app.accounts.cli import init_app as init_accounts_cli
     from app.accounts.mail import LogMailer
     from app.accounts.views import bp as accounts_bp
+    from app.companies import register_version
     from app.companies.cli import init_app as init_companies_cli
     from app.companies.edit_views import bp as company_edit_bp
     from app.companies.views import bp as companies_bp
@@ -43,6 +44,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     config.configure(app, dict(overrides or {}))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db.init_app(app)
+    register_version.watch(app.extensions["db_engine"])
     schema.init_app(app)
     security.init_app(app)
     passwords.init_app(app)

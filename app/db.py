@@ -6,6 +6,7 @@ Services receive a ``Session`` and only ``flush()``; views and CLI commands are 
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -14,6 +15,7 @@ from flask import Flask, abort, current_app, g
 from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm.interfaces import ORMOption
 from sqlalchemy.types import TypeDecorator
 
 T = TypeVar("T")
@@ -71,7 +73,13 @@ def make_engine(url: str) -> Engine:
     if parsed.get_driver_name() == "psycopg":
         # No server-side prepared statements: a generic plan cached while a table was nearly empty (at the start
         # of a bulk import) kept scanning it sequentially once it held 100,000 rows.
-        return create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
+        # Serial plans: a parallel plan spent three processes' CPU on a directory search to save 15 % of its time,
+        # and under concurrent requests there is no idle core to lend (docs/PERFORMANCE.md, « Load »).
+        options = "-c max_parallel_workers_per_gather=0"
+        if extra := parsed.query.get("options"):
+            options = f"{extra} {options}"
+        parsed = parsed.update_query_dict({"options": options})
+        return create_engine(parsed, pool_pre_ping=True, connect_args={"prepare_threshold": None})
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -113,9 +121,9 @@ def get_session() -> Session:
     return g.db_session
 
 
-def get_or_404(model: type[T], ident: object) -> T:
-    """The row of ``model`` with this primary key, or the French 404 page."""
-    row = get_session().get(model, ident)
+def get_or_404(model: type[T], ident: object, options: Sequence[ORMOption] = ()) -> T:
+    """The row of ``model`` with this primary key (and the loader ``options``), or the French 404 page."""
+    row = get_session().get(model, ident, options=options)
     if row is None:
         abort(404)
     return row

@@ -7,6 +7,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import joinedload
 
 from app.db import get_session
 
@@ -35,9 +36,13 @@ def login_rate_key() -> str:
 
 
 def _load_user(user_id: str):
-    from app.accounts.models import User
+    from app.accounts.models import Membership, User
 
-    return get_session().get(User, int(user_id)) if user_id.isdigit() else None
+    if not user_id.isdigit():
+        return None
+    # Every page asks the user's organisations (menus, permissions): loaded with the user, in one statement.
+    eager = joinedload(User.memberships).joinedload(Membership.organisation)
+    return get_session().get(User, int(user_id), options=[eager])
 
 
 def _security_headers(response: Response) -> Response:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 import random
-from datetime import date
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from app.companies import demo, importing
 from app.companies.models import Certification, Company, CompanyReference, Competence, CompetenceSource, Turnover
 from app.companies.naf_cpv import cpv_for_naf
-from app.companies.search import CompanyQuery, search_companies, search_statements
+from app.companies.search import CompanyQuery, search_companies
 from app.companies.sizes import sme_category
 from app.db import get_session
 from app.reference.models import Commune
@@ -121,11 +120,21 @@ def bench_search(app, backend: str, count: int = 300) -> None:
 
 
 def explain(session, backend: str, query: CompanyQuery) -> None:
-    count_stmt, page_stmt, _ = search_statements(session, query, date.today())
+    """The plans of the statements a search sends (the count per commune, then the page)."""
+    sent: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        sent.append((statement, parameters))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        search_companies(session, query)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
     prefix = "EXPLAIN QUERY PLAN " if backend == "sqlite" else "EXPLAIN "
-    for label, stmt in (("count", count_stmt), ("page", page_stmt)):
-        compiled = stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
-        plan = session.execute(text(prefix + str(compiled))).all()
+    for label, (statement, parameters) in zip(("count", "page"), sent, strict=False):
+        plan = session.connection().exec_driver_sql(prefix + statement, parameters).all()
         print(f"query plan ({label}, CPV {query.cpv} near {session.get(Commune, query.near).name}):")
         for row in plan:
             print("   ", row[-1])

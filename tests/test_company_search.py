@@ -4,6 +4,7 @@ the service, the web page and the CLI."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -148,3 +149,28 @@ def test_companies_search_cli_refuses_radius_without_commune(runner):
     result = runner.invoke(args=["companies", "search", "--radius", "10"])
     assert result.exit_code == 1
     assert "--radius demande --near" in result.output
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 3, 4, 7])
+def test_pages_around_a_commune_follow_distance_then_name(session, per_page):
+    """Pages are cut across and within communes; read one after the other they give every match once, in order of
+    distance, then name, then id (two companies share a name)."""
+    places = ["13055", "13055", "13055", "13005", "13005", "13001", "13028", "13022", "13055"]
+    names = ["Bâtir", "Azur", "Calanque", "Azur", "Garlaban", "Mistral", "Cap Canaille", "Cassis", "Azur"]
+    write_companies(
+        session,
+        [record(20 + n, name, place, ("45330000",)) for n, (name, place) in enumerate(zip(names, places, strict=True))],
+        source="demo",
+    )
+    session.commit()
+    query = CompanyQuery(cpv="4533", near="13055", radius_km=50, per_page=per_page)
+    first = search_companies(session, query)
+    seen = [
+        hit
+        for number in range(1, first.pages + 2)  # one page past the last: empty, same total
+        for hit in search_companies(session, replace(query, page=number)).items
+    ]
+    expected = sorted(seen, key=lambda hit: (hit.distance_km, hit.company.legal_name, hit.company.id))
+    assert first.total == len(seen) == len(places)
+    assert [h.company.id for h in seen] == [h.company.id for h in expected]
+    assert [h.company.commune_insee for h in seen[:4]] == ["13055"] * 4

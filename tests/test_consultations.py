@@ -194,7 +194,7 @@ def test_list_filter_in_sql_matches_the_rule(sign_in, session):
     _, other_org = sign_in(SME, "Autre")
 
     def titles(organisations: tuple[int, ...]) -> list[str]:
-        return [t.title for t in search_tenders(session, TenderQuery(organisations=organisations)).items]
+        return [row.tender.title for row in search_tenders(session, TenderQuery(organisations=organisations)).items]
 
     assert titles((owner_org,)) == ["Brouillon de la ville"]
     assert titles((other_org,)) == [] and titles(()) == []

@@ -25,6 +25,8 @@ class CompetenceSource(enum.StrEnum):
 
 class Company(Base):
     __tablename__ = "company"
+    # The directory counts matches per commune and reads a commune's companies in name order.
+    __table_args__ = (Index("ix_company_commune_insee_legal_name", "commune_insee", "legal_name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
@@ -37,7 +39,7 @@ class Company(Base):
     legal_form: Mapped[str | None] = mapped_column(String(4))  # INSEE catégorie juridique
     address: Mapped[str] = mapped_column(String(250), default="")
     postcode: Mapped[str | None] = mapped_column(String(5))
-    commune_insee: Mapped[str] = mapped_column(ForeignKey("commune.insee_code"), index=True)
+    commune_insee: Mapped[str] = mapped_column(ForeignKey("commune.insee_code"))
     headcount: Mapped[int | None]
     headcount_band: Mapped[str | None] = mapped_column(String(2))
     size_category: Mapped[str | None] = mapped_column(String(10), index=True)  # sizes.SizeCategory
@@ -136,3 +138,12 @@ class Turnover(Base):
     amount_eur: Mapped[int] = mapped_column(BigInteger)
 
     company: Mapped[Company] = relationship(back_populates="turnovers")
+
+
+class RegisterVersion(Base):
+    """One row whose value changes with every write to the register (``app.companies.register_version``)."""
+
+    __tablename__ = "register_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, defer
 
 from app.companies.models import Company
 from app.consortium.models import Groupement, GroupementMember
@@ -30,7 +30,15 @@ class TenderQuery:
     organisations: tuple[int, ...] = ()
 
 
-def search_tenders(session: Session, query: TenderQuery, now: datetime | None = None) -> Page[Tender]:
+@dataclass(frozen=True)
+class Listed:
+    """A tender of the list and its number of lots (counted in SQL, the lots themselves are not loaded)."""
+
+    tender: Tender
+    lot_count: int
+
+
+def search_tenders(session: Session, query: TenderQuery, now: datetime | None = None) -> Page[Listed]:
     stmt = select(Tender).where(visible_to(query.organisations))
     now = now or datetime.now(UTC)
     if not query.include_closed:
@@ -59,13 +67,17 @@ def search_tenders(session: Session, query: TenderQuery, now: datetime | None = 
         places = select(TenderLot.tender_id).where(TenderLot.nuts.like(f"%{query.nuts}%"))
         stmt = stmt.where(or_(Tender.id.in_(places), Tender.buyer_nuts.like(f"{query.nuts}%")))
     page, per_page = clamp(query.page, query.per_page)
-    tenders = session.scalars(
-        stmt.order_by(Tender.deadline_utc.is_(None), Tender.deadline_utc, Tender.id)
+    lot_count = select(func.count(TenderLot.id)).where(TenderLot.tender_id == Tender.id).scalar_subquery()
+    # The page query counts the matches too (a window count); past the last page it has no row to carry it.
+    rows = session.execute(
+        stmt.add_columns(lot_count, func.count().over())
+        .order_by(Tender.deadline_utc.is_(None), Tender.deadline_utc, Tender.id)
         .offset((page - 1) * per_page)
         .limit(per_page)
-        .options(selectinload(Tender.lots))
+        .options(defer(Tender.description))
     ).all()
-    return Page(list(tenders), count(session, stmt), page, per_page)
+    total = rows[0][2] if rows else count(session, stmt)
+    return Page([Listed(tender, lots) for tender, lots, _ in rows], total, page, per_page)
 
 
 def visible_to(organisations: tuple[int, ...]) -> ColumnElement[bool]:

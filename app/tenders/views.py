@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from app.db import get_or_404, get_session
@@ -17,7 +18,7 @@ from app.search import SearchError
 from app.tenders import consultations, labels, requirements_edit
 from app.tenders.consultation_forms import LOT_ROWS, ConsultationForm
 from app.tenders.forms import RequirementForm, TenderFilterForm, UploadForm
-from app.tenders.models import Tender
+from app.tenders.models import Tender, TenderLot
 from app.tenders.parsing.model import NoticeParseError
 from app.tenders.search import TenderQuery, search_tenders
 from app.tenders.services import import_notice
@@ -139,8 +140,9 @@ def _shown_rows(form: ConsultationForm) -> int:
 
 
 def _visible_or_404(tender_id: int) -> Tender:
-    """The tender, or 404 when it does not exist or the user may not see it (its existence is not revealed)."""
-    tender = get_or_404(Tender, tender_id)
+    """The tender with its lots and their requirements, or 404 when it does not exist or the user may not see it
+    (its existence is not revealed)."""
+    tender = get_or_404(Tender, tender_id, [selectinload(Tender.lots).selectinload(TenderLot.requirements)])
     if not may(current_user, "view_tender", tender):
         abort(404)
     return tender
