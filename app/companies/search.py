@@ -1,7 +1,8 @@
 """Directory search: by CPV (with the hierarchy), by commune and radius, by size and by certification.
 
 Companies are placed at the centre of their commune, so a radius search first finds the communes within
-reach (92 rows, in Python) and then filters companies on their commune in SQL."""
+reach (92 rows, in Python), counts the matches of each commune (kept until the register changes) and reads only
+the communes the page falls in."""
 
 from __future__ import annotations
 
