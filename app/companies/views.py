@@ -45,7 +45,10 @@ def naf_label(code: str) -> str:
 
 
 def commune_choices() -> list[tuple[str, str]]:
-    return [(c.insee_code, c.name) for c in get_session().scalars(select(Commune).order_by(Commune.name))]
+    return [
+        (code, name)
+        for code, name in get_session().execute(select(Commune.insee_code, Commune.name).order_by(Commune.name))
+    ]
 
 
 @bp.get("")
