@@ -8,11 +8,14 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import delete, event, update
 
+from app import create_app, schema
 from app.accounts.models import Organisation, OrganisationKind
 from app.companies import register_version
-from app.companies.models import Certification, Company, Competence, CompetenceSource
+from app.companies.models import Certification, Company, Competence, CompetenceSource, RegisterVersion
 from app.companies.register import write_companies
 from app.companies.search import CompanyQuery, search_companies
+from app.reference import loading
+from tests.databases import TEST_CONFIG
 from tests.test_company_search import record
 
 
@@ -110,3 +113,21 @@ def test_cached_counts_are_per_day(session, companies):
     query = CompanyQuery(certification="Qualibat", near="13055", radius_km=40)
     assert search_companies(session, query).total == 1
     assert search_companies(session, query, today=date.today() + timedelta(days=1)).total == 0
+
+
+def test_counts_are_kept_per_database(tmp_path):
+    """Two databases at the same version (both new) and the same search: each counts its own companies."""
+    totals = []
+    for n, name in enumerate(("premiere", "seconde")):
+        app = create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{tmp_path / name}.db"})
+        schema.upgrade(app.extensions["db_engine"])
+        with app.extensions["db_sessionmaker"]() as session:
+            loading.load_communes(session)
+            session.execute(update(RegisterVersion).values(value=0))  # as new as the other, whatever was written
+            records = [record(30 + i, f"Entreprise {i}", "13055", ("45330000",)) for i in range(n + 1)]
+            write_companies(session, records, source="demo")
+            session.execute(update(RegisterVersion).values(value=0))
+            session.commit()
+            totals.append(search_companies(session, CompanyQuery(cpv="4533", near="13055", radius_km=10)).total)
+        app.extensions["db_engine"].dispose()
+    assert totals == [1, 2]

@@ -58,8 +58,9 @@ def search_companies(session: Session, query: CompanyQuery, today: date | None =
     matches = _filtered(select(Company), query, today)
     if query.near:
         distances = communes_within(session, query.near, query.radius_km)
-        # The filters and the day say which companies match; the place searched only which of them are shown.
-        key = (query.cpv and cpv_prefix(query.cpv), query.sizes, query.certification, query.text, today)
+        # The database, the filters and the day say which companies match; the place only which are shown.
+        database = session.get_bind().engine.url.render_as_string()
+        key = (database, query.cpv and cpv_prefix(query.cpv), query.sizes, query.certification, query.text, today)
         companies, total = _nearest(session, key, matches, distances, (page - 1) * per_page, per_page)
     else:
         distances = {}
