@@ -114,6 +114,12 @@ _counts: dict[tuple, tuple[int, dict[str, int]]] = {}
 _counts_lock = Lock()
 
 
+def forget_counts() -> None:
+    """Drop the counts kept in this process (benchmarks measure the search with and without them)."""
+    with _counts_lock:
+        _counts.clear()
+
+
 def matches_per_commune(session: Session, key: tuple, matches: Select) -> dict[str, int]:
     """INSEE code → number of the companies there that ``matches`` finds (``key`` says which filters it applies).
 
