@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import importlib.util
 import os
 import random
 import re
@@ -121,9 +120,7 @@ def _free_port() -> int:
 
 
 def _limiter_storage() -> str:
-    """Redis when its client library is installed and a server answers (several processes share the counts)."""
-    if importlib.util.find_spec("redis") is None:
-        return "memory://"
+    """Redis when a server answers (several processes share the counts, as in production), else memory."""
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
     except OSError:

@@ -4,7 +4,8 @@
 
 Seeding is compared, in the same run, with a naive ORM insert (one object graph per company, the usual
 ``session.add`` path) on a sample; searching is compared with the same queries after dropping the two indexes
-it relies on, and measured with and without the counts per commune it keeps between requests. Figures go to docs/PERFORMANCE.md."""
+it relies on, and measured with and without the counts per commune it keeps between requests. Figures go to
+docs/PERFORMANCE.md."""
 
 from __future__ import annotations
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import secrets
+import socket
 
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
+from app import create_app, schema
 from app.accounts.models import Invitation, Membership, Organisation, User
 from app.config import InsecureConfigError
 from app.db import get_session
@@ -159,6 +160,29 @@ def test_login_rate_limit_json_error_body(browser, make_user):
     assert response.status_code == 429
     assert response.is_json
     assert response.get_json()["error"] == "Trop de tentatives"
+
+
+def _redis_answers() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_answers(), reason="no Redis server on 127.0.0.1:6379")
+def test_login_rate_limit_is_shared_by_processes_through_redis(tmp_path):
+    """Several gunicorn processes count the same attempts when the limiter stores them in Redis: ten failures
+    served by one app, the eleventh refused by another (with ``memory://`` each process counts its own)."""
+    config = {
+        **TEST_CONFIG,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'limiter.db'}",
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+        "RATELIMIT_KEY_PREFIX": f"test-{secrets.token_hex(8)}",
+    }
+    schema.upgrade(create_app(config).extensions["db_engine"])
+    _fail_login(Browser(create_app(config).test_client()), "personne@exemple.fr", 10)
+    assert Browser(create_app(config).test_client()).login("personne@exemple.fr").status_code == 429
 
 
 def test_login_rate_limit_counts_per_account(browser, make_user):
