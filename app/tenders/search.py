@@ -88,10 +88,9 @@ def visible_to(organisations: tuple[int, ...]) -> ColumnElement[bool]:
     groupement invited a company of ``organisations`` (whatever its answer)."""
     if not organisations:
         return Tender.visibility == "public"
-    owner = _OWNER
     invited = (
         select(Groupement.tender_id)
-        .join(owner, and_(owner.id == Groupement.tender_id, owner.organisation_id == Groupement.organisation_id))
+        .join(_OWNER, and_(_OWNER.id == Groupement.tender_id, _OWNER.organisation_id == Groupement.organisation_id))
         .join(GroupementMember, GroupementMember.groupement_id == Groupement.id)
         .join(Company, Company.id == GroupementMember.company_id)
         .where(Company.organisation_id.in_(organisations))
