@@ -72,6 +72,21 @@ def test_every_kind_of_register_write_moves_the_version(session, companies, writ
     assert moves(session, lambda: write(session, ids))
 
 
+def test_the_version_is_set_at_commit_not_at_the_write(session, companies):
+    """Its row is locked from the UPDATE to the COMMIT: a write of the register that takes minutes (the SIRENE
+    import is one transaction) must not hold up every other writer for its whole length."""
+    sent = []
+    event.listen(session.get_bind().engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    panier = companies["Plomberie du Panier"]
+    session.add(Competence(company_id=panier.id, cpv_code="45332000", source=CompetenceSource.DECLARED))
+    session.flush()
+    assert any(statement.startswith("INSERT INTO competence") for statement in sent)
+    assert not any(statement.startswith("UPDATE register_version") for statement in sent)
+    written = len(sent)
+    session.commit()
+    assert any(statement.startswith("UPDATE register_version") for statement in sent[written:])
+
+
 def test_other_writes_leave_it(session, companies):
     assert (
         moves(session, lambda: session.add(Organisation(name="Ville d'Aubagne", kind=OrganisationKind.PUBLIC_BUYER)))
@@ -103,6 +118,18 @@ def test_cached_counts_follow_the_register(session, companies):
     session.execute(update(Company).where(Company.id == aubagne.id).values(commune_insee="13022"))
     session.commit()
     assert search_companies(session, CompanyQuery(cpv="4533", near="13005", radius_km=0.5)).total == 0
+
+
+def test_a_transaction_that_wrote_the_register_counts_its_own_writes_and_keeps_nothing(session, companies):
+    query = CompanyQuery(cpv="4533", near="13055", radius_km=40)
+    assert search_companies(session, query).total == 2  # kept
+    session.commit()
+    aubagne = companies["Électricité d'Aubagne"]
+    session.add(Competence(company_id=aubagne.id, cpv_code="45331100", source=CompetenceSource.DECLARED))
+    session.flush()
+    assert search_companies(session, query).total == 3  # its own write, uncommitted
+    session.rollback()
+    assert search_companies(session, query).total == 2  # the rolled-back write left nothing kept
 
 
 def test_cached_counts_are_per_day(session, companies):

@@ -5,10 +5,10 @@ seen before: a transaction rolled back takes its value with it, and the next wri
 a transaction made of its own uncommitted writes would be taken for the register's).
 
 Every SQLAlchemy INSERT, UPDATE or DELETE on those tables — ORM flushes, the SIRENE import's Core executemany,
-bulk deletes — goes through the engine's ``before_execute`` event, where the first such statement of a
-transaction sets ``register_version.value``. The row lock it takes is held until the transaction ends:
-writers of the register take turns, readers never wait. Raw SQL strings are not seen (the application writes
-none to these tables)."""
+bulk deletes — goes through the engine's ``before_execute`` event, which notes it on the connection; the version
+is set as the transaction commits (or a savepoint is released), so its row is locked for the COMMIT only: an
+import writing the register for minutes in one transaction does not hold up the profile edits meanwhile. Raw SQL
+strings are not seen (the application writes none to these tables)."""
 
 from __future__ import annotations
 
@@ -22,28 +22,38 @@ from sqlalchemy.sql.dml import UpdateBase
 from app.companies.models import Certification, Company, Competence, RegisterVersion
 
 WATCHED = frozenset(model.__table__.name for model in (Company, Competence, Certification))
-_BUMPED = "register_version_bumped"
+_WRITTEN = "register_written"
 
 
 def current(session: Session) -> int:
     return session.scalar(select(RegisterVersion.value).where(RegisterVersion.id == 1)) or 0
 
 
+def unsettled(session: Session) -> bool:
+    """Whether the session's transaction has written the register since the version was last set: what it reads
+    then is not what the version says."""
+    return bool(session.connection().info.get(_WRITTEN))
+
+
 def watch(engine: Engine) -> None:
-    event.listen(engine, "before_execute", _before_execute)
-    # A savepoint rolled back takes its bump with it; after one released, bumping again costs little.
-    for name in ("commit", "rollback", "rollback_savepoint", "release_savepoint"):
-        event.listen(engine, name, _forget)
+    event.listen(engine, "before_execute", _note_write)
+    event.listen(engine, "commit", _bump)
+    event.listen(engine, "release_savepoint", _bump)
+    # A savepoint rolled back keeps the note: writes before it must still change the version (one too many costs
+    # a recount). A transaction rolled back leaves nothing to note.
+    event.listen(engine, "rollback", _forget)
 
 
-def _before_execute(connection: Connection, statement, *_args) -> None:
-    if connection.info.get(_BUMPED) or not isinstance(statement, UpdateBase):
-        return
-    if getattr(statement, "table", None) is None or statement.table.name not in WATCHED:
-        return
-    connection.info[_BUMPED] = True
-    connection.execute(update(RegisterVersion).where(RegisterVersion.id == 1).values(value=secrets.randbits(62)))
+def _note_write(connection: Connection, statement, *_args) -> None:
+    table = getattr(statement, "table", None) if isinstance(statement, UpdateBase) else None
+    if table is not None and table.name in WATCHED:
+        connection.info[_WRITTEN] = True
+
+
+def _bump(connection: Connection, *_args) -> None:
+    if connection.info.pop(_WRITTEN, False):
+        connection.execute(update(RegisterVersion).where(RegisterVersion.id == 1).values(value=secrets.randbits(62)))
 
 
 def _forget(connection: Connection, *_args) -> None:
-    connection.info.pop(_BUMPED, None)
+    connection.info.pop(_WRITTEN, None)

@@ -127,7 +127,8 @@ def matches_per_commune(session: Session, key: tuple, matches: Select) -> dict[s
     prefix searched around any commune reuses it until the register changes. The version is read before
     counting, so counts read after a write are never kept under the version before it."""
     version = register_version.current(session)
-    kept = _counts.get(key)
+    unsettled = register_version.unsettled(session)  # its own writes, not yet under a version: count, keep nothing
+    kept = None if unsettled else _counts.get(key)
     if kept is not None and kept[0] == version:
         return kept[1]
     counts = dict(
@@ -135,6 +136,8 @@ def matches_per_commune(session: Session, key: tuple, matches: Select) -> dict[s
             matches.with_only_columns(Company.commune_insee, func.count()).group_by(Company.commune_insee)
         ).all()
     )
+    if unsettled:
+        return counts
     with _counts_lock:
         _counts.pop(key, None)
         _counts[key] = (version, counts)
