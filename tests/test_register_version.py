@@ -1,5 +1,5 @@
-"""The register's version changes in the transaction of every write to a company, a competence or a certification —
-whichever way it is written — and only then; the directory's cached counts follow it."""
+"""The register's version changes as every transaction that wrote a company, a competence or a certification
+commits — whichever way it was written — and only then; the directory's cached counts follow it."""
 
 from __future__ import annotations
 
