@@ -110,27 +110,32 @@ def browser(client: FlaskClient) -> Browser:
 def make_user(app: Flask) -> Callable[..., User]:
     """Create a committed user administering a new organisation; keyword arguments override defaults."""
 
-    def _make(
-        email: str | None = None,
-        *,
-        kind: OrganisationKind = OrganisationKind.SME,
-        organisation_name: str = "Maçonnerie du Vieux-Port",
-        full_name: str = "Camille Martin",
-    ) -> User:
+    def _make(email: str | None = None, **options) -> User:
         with app.app_context():
-            session = get_session()
-            user = services.create_account(
-                session,
-                email=email or f"{uuid.uuid4().hex[:8]}@exemple.fr",
-                full_name=full_name,
-                password=PASSWORD,
-                organisation_name=organisation_name,
-                kind=kind,
-            )
-            session.commit()
-            return user
+            return create_user(get_session(), email, **options)
 
     return _make
+
+
+def create_user(
+    session: Session,
+    email: str | None = None,
+    *,
+    kind: OrganisationKind = OrganisationKind.SME,
+    organisation_name: str = "Maçonnerie du Vieux-Port",
+    full_name: str = "Camille Martin",
+) -> User:
+    """A committed user administering a new organisation (``make_user``, and the browser journeys' seed)."""
+    user = services.create_account(
+        session,
+        email=email or f"{uuid.uuid4().hex[:8]}@exemple.fr",
+        full_name=full_name,
+        password=PASSWORD,
+        organisation_name=organisation_name,
+        kind=kind,
+    )
+    session.commit()
+    return user
 
 
 # --- Per-backend counts in the summary ------------------------------------------------------------------

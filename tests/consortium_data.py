@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.accounts.models import User
+from app.accounts.models import OrganisationKind, User
 from app.companies.identifiers import luhn_check_digit
 from app.companies.models import Company
 from app.companies.records import CompanyRecord
@@ -69,11 +69,19 @@ def build_world(session: Session, make_user) -> World:
     }
     for n, who in ((1, "initiator"), (2, "plumber"), (3, "roofer"), (4, "roofer2")):
         session.get(Company, ids[n]).organisation_id = users[who].memberships[0].organisation_id
-    tender = Tender(
+    tender = school_tender("avis-ecole-2026", "Rénovation de l'école Saint-Charles")
+    session.add(tender)
+    session.commit()
+    return World(tender.id, ids, users)
+
+
+def school_tender(notice_id: str, title: str) -> Tender:
+    """A public tender of the Ville de Marseille: electricity, then plumbing and roofing (not yet added)."""
+    return Tender(
         format="eforms",
-        notice_id="avis-ecole-2026",
+        notice_id=notice_id,
         subtype="16",
-        title="Rénovation de l'école Saint-Charles",
+        title=title,
         buyer_name="Ville de Marseille",
         buyer_city="Marseille",
         source_name="avis.xml",
@@ -84,9 +92,25 @@ def build_world(session: Session, make_user) -> World:
             _lot(2, "LOT-0002", "Plomberie et couverture", Decimal(200_000), (PLUMB, ROOF)),
         ],
     )
-    session.add(tender)
+
+
+def add_large_group(session: Session, make_user, email: str) -> int:
+    """Bâtiment Provence SA: a large group's account and its company (an electrician of 900 people in Marseille),
+    committed; returns the company's id."""
+    user = make_user(email, kind=OrganisationKind.LARGE_GROUP, organisation_name="Bâtiment Provence SA")
+    record = CompanyRecord(
+        siret=siret(9),
+        legal_name="Bâtiment Provence SA",
+        commune_insee="13055",
+        declared_cpv=(ELEC,),
+        headcount=900,
+        turnovers=((2025, 200_000_000),),
+    )
+    write_companies(session, [record], source="demo")
+    company = session.scalar(select(Company).where(Company.siret == siret(9)))
+    company.organisation_id = user.memberships[0].organisation_id
     session.commit()
-    return World(tender.id, ids, users)
+    return company.id
 
 
 def _lot(position: int, lot_id: str, title: str, value: Decimal, codes: tuple[str, ...]) -> TenderLot:

@@ -9,32 +9,15 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.accounts.models import OrganisationKind
-from app.companies.models import Company
-from app.companies.records import CompanyRecord
-from app.companies.register import write_companies
 from app.consortium.models import Groupement, MemberRole
 from app.tenders.models import Tender
-from tests.consortium_data import ELEC, PLUMB, build_world, siret
+from tests.consortium_data import ELEC, PLUMB, add_large_group, build_world
 
 
 @pytest.fixture
 def group(session, make_user):
     world = build_world(session, make_user)
-    user = make_user("achats@bpsa.fr", kind=OrganisationKind.LARGE_GROUP, organisation_name="Bâtiment Provence SA")
-    record = CompanyRecord(
-        siret=siret(9),
-        legal_name="Bâtiment Provence SA",
-        commune_insee="13055",
-        declared_cpv=(ELEC,),
-        headcount=900,
-        turnovers=((2025, 200_000_000),),
-    )
-    write_companies(session, [record], source="demo")
-    company = session.scalar(select(Company).where(Company.siret == siret(9)))
-    company.organisation_id = user.memberships[0].organisation_id
-    session.commit()
-    return world, company.id
+    return world, add_large_group(session, make_user, "achats@bpsa.fr")
 
 
 def test_large_group_finds_a_local_subcontractor_for_the_lot_it_does_not_perform(browser, group, session):
