@@ -4,7 +4,7 @@ Two profiles, chosen with the ``HYPOTHESIS_PROFILE`` environment variable and ap
 profile is loaded globally, so other hypothesis tests keep theirs):
 
 * ``fuzz-quick`` (default, ``make test``): 200 examples per test, a few seconds per test;
-* ``fuzz`` (``HYPOTHESIS_PROFILE=fuzz .venv/bin/pytest tests/test_fuzz_notices.py tests/test_fuzz_sirene.py``):
+* ``fuzz`` (``HYPOTHESIS_PROFILE=fuzz .venv/bin/pytest tests/test_fuzz_*.py``):
   20,000 examples per test, the long run whose figures are in docs/PERFORMANCE.md, « Fuzzing ».
 
 A slow input is defined by hypothesis' ``deadline``: an example — one call of a parser or of the reader — that takes
