@@ -1,0 +1,168 @@
+"""The expected status of every route × actor for ``tests/test_security_routes.py``: one or more ``Case`` per
+endpoint of the ``url_map`` (the test fails when a route has none), the status for each actor in the order of
+``ACTORS``, and the form data a POST is sent with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from tests.consortium_data import siret
+from tests.databases import PASSWORD
+from tests.security_world import EMAILS
+
+NOTICE = Path(__file__).parent / "fixtures" / "notices" / "eforms_cn_marseille_travaux.xml"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One URL of an endpoint and its expected status per actor (in the order of ACTORS), for GET and POST."""
+
+    url: str
+    get: tuple[int, ...] | None = None
+    post: tuple[int, ...] | None = None
+    data: dict = field(default_factory=dict)
+    prefix: str | None = None  # the form's prefix: its CSRF field is "<prefix>-csrf_token"
+
+
+#               anonymous outsider member admin operator invited
+EVERYONE =      (200,      200,     200,   200,  200,     200)  # fmt: skip
+SIGNED_IN =     (302,      200,     200,   200,  200,     200)  # fmt: skip
+OWNER =         (302,      403,     200,   200,  403,     403)  # fmt: skip
+OWNER_ACTS =    (302,      403,     302,   302,  403,     403)  # fmt: skip
+REDIRECTED =    (302,      302,     302,   302,  302,     302)  # fmt: skip
+COMPANIES = (302, 200, 200, 200, 403, 200)  # fmt: skip  (SMEs and large groups)
+GROUPEMENT = "/groupements/{groupement}"
+COMPANY = "/entreprises/{company}"
+TENDER = "/appels-d-offres/{tender}"
+NEW_PASSWORD = {"password": PASSWORD, "password_confirm": PASSWORD}
+IDENTITY = {"legal_name": "Électricité du Vieux-Port", "commune_insee": "13055", "headcount": "12"}
+CONSULTATION = {
+    "title": "Rénovation du gymnase",
+    "description": "Travaux.",
+    "buyer_name": "Grand Groupe",
+    "deadline": (date.today() + timedelta(days=30)).isoformat(),
+    "commune": "13001",
+    "lots-0-title": "Couverture",
+    "lots-0-cpv": "45261000",
+    "lots-0-value": "120 000",
+}
+
+EXPECTED: dict[str, tuple[Case, ...]] = {
+    "main.home": (Case("/", get=EVERYONE),),
+    "main.healthz": (Case("/healthz", get=EVERYONE),),
+    "main.dashboard": (Case("/tableau-de-bord", get=SIGNED_IN),),
+    "accounts.login": (
+        Case("/connexion", get=EVERYONE, post=REDIRECTED, data={"email": EMAILS["admin"], "password": PASSWORD}),
+    ),
+    "accounts.register": (
+        Case(
+            "/inscription",
+            get=EVERYONE,
+            post=REDIRECTED,
+            data={"organisation_name": "Nouvelle PME", "kind": "pme", "full_name": "Eve", "email": "eve@pme.fr"}
+            | NEW_PASSWORD,
+        ),
+    ),
+    "accounts.logout": (Case("/deconnexion", post=REDIRECTED),),
+    "accounts.organisation": (
+        Case(
+            "/organisations/{organisation}",
+            get=(302, 403, 200, 200, 200, 403),
+            post=(302, 403, 403, 302, 403, 403),  # inviting a colleague: the admin only
+            data={"email": "collegue@elec.fr", "role": "member"},
+        ),
+    ),
+    "accounts.invitation": (
+        Case(
+            "/invitation/{token}", get=EVERYONE, post=REDIRECTED, data={"full_name": "Nouvel Arrivant"} | NEW_PASSWORD
+        ),
+    ),
+    "companies.directory": (Case("/entreprises?cpv=4531&commune=13055&radius=30", get=SIGNED_IN),),
+    "companies.profile": (Case(COMPANY, get=SIGNED_IN),),
+    "company_edit.create": (
+        Case(
+            "/entreprises/nouvelle",
+            get=COMPANIES,
+            post=(302, 302, 302, 302, 403, 302),
+            data=IDENTITY | {"siret": siret(9), "legal_name": "Nouvelle Entreprise"},
+        ),
+    ),
+    "company_edit.edit": (Case(COMPANY + "/modifier", get=OWNER, post=OWNER_ACTS, data=IDENTITY),),
+    "company_edit.add_competence": (
+        Case(COMPANY + "/competences", post=OWNER_ACTS, data={"cpv-cpv_code": "45300000"}, prefix="cpv"),
+    ),
+    "company_edit.remove_competence": (Case(COMPANY + "/competences/{competence}/supprimer", post=OWNER_ACTS),),
+    "company_edit.add_certification": (
+        Case(COMPANY + "/certifications", post=OWNER_ACTS, data={"cert-scheme": "RGE"}, prefix="cert"),
+    ),
+    "company_edit.add_reference": (
+        Case(
+            COMPANY + "/references",
+            post=OWNER_ACTS,
+            data={"ref-title": "École", "ref-buyer": "Ville", "ref-cpv_code": "45300000", "ref-amount_eur": "50000"}
+            | {"ref-year": "2024"},
+            prefix="ref",
+        ),
+    ),
+    "company_edit.remove_child": (Case(COMPANY + "/certifications/{certification}/supprimer", post=OWNER_ACTS),),
+    "tenders.index": (Case("/appels-d-offres", get=SIGNED_IN),),
+    "tenders.upload": (
+        Case("/appels-d-offres/importer", get=SIGNED_IN, post=REDIRECTED, data={"notice": NOTICE.read_bytes()}),
+    ),
+    "tenders.new": (
+        Case("/appels-d-offres/nouveau", get=OWNER, post=OWNER_ACTS, data=CONSULTATION),  # large groups, buyers
+    ),
+    "tenders.detail": (
+        Case(TENDER, get=SIGNED_IN),
+        Case("/appels-d-offres/{consultation}", get=(302, 404, 200, 200, 404, 404)),  # private: not even its existence
+    ),
+    "tenders.publish": (Case("/appels-d-offres/{consultation}/publier", post=(302, 404, 302, 302, 404, 404)),),
+    # Requirements of the lots: the importing organisation and the operator.
+    "tenders.add_requirement": (
+        Case(
+            TENDER + "/lots/{lot}/exigences",
+            post=(302, 403, 302, 302, 302, 403),
+            data={"lot-{lot}-kind": "certification", "lot-{lot}-code": "RGE"},
+            prefix="lot-{lot}",
+        ),
+    ),
+    "tenders.remove_requirement": (
+        Case(TENDER + "/lots/{lot}/exigences/{requirement}/supprimer", post=(302, 403, 302, 302, 302, 403)),
+    ),
+    "capacity.report": (  # public buyers and the operator, on the tenders they see
+        Case(TENDER + "/capacite-locale", get=(302, 403, 403, 403, 200, 403)),
+        Case("/appels-d-offres/{consultation}/capacite-locale", get=(302, 404, 403, 403, 404, 404)),
+    ),
+    "consortium.new": (
+        Case(
+            TENDER + "/groupement",
+            get=COMPANIES,
+            post=(302, 302, 302, 302, 403, 302),
+            data={"company_id": "0", "max_members": "5", "radius_km": "60", "nature": "conjoint"},
+        ),
+        Case("/appels-d-offres/{consultation}/groupement", get=(302, 404, 200, 200, 404, 404)),
+    ),
+    "consortium.index": (Case("/groupements", get=SIGNED_IN),),
+    "consortium.detail": (Case(GROUPEMENT, get=(302, 403, 200, 200, 403, 200)),),
+    "consortium.resolve": (Case(GROUPEMENT + "/recalculer", post=OWNER_ACTS),),
+    "consortium.lock_or_exclude": (Case(GROUPEMENT + "/entreprises/{other_company}/exclure", post=OWNER_ACTS),),
+    "consortium.adopt": (Case(GROUPEMENT + "/propositions/{proposal}/retenir", post=OWNER_ACTS),),
+    "consortium.invite": (Case(GROUPEMENT + "/inviter", post=OWNER_ACTS),),
+    "consortium.confirm": (Case(GROUPEMENT + "/confirmer", post=OWNER_ACTS),),
+    "consortium.move": (Case(GROUPEMENT + "/statut/abandonne", post=OWNER_ACTS),),
+    "consortium.answer": (Case(GROUPEMENT + "/membres/{member}/accepter", post=(302, 403, 403, 403, 403, 302)),),
+    # The bid pack names every member's amounts: the initiator's until the groupement is formed.
+    "documents.index": (Case(GROUPEMENT + "/documents", get=OWNER),),
+    "documents.generate": (Case(GROUPEMENT + "/documents", post=OWNER_ACTS),),
+    "documents.download": (Case(GROUPEMENT + "/documents/v1/{zip}", get=OWNER),),
+    "matches.for_you": (Case("/pour-vous", get=SIGNED_IN),),
+}
+# Allowed to ask, refused by the service for a reason of substance (flashed): the permission check was passed.
+REFUSED_ON_THE_MERITS = {
+    "tenders.publish": "Rien n'a été enregistré : Seul un brouillon peut être publié.",  # a private consultation
+    "consortium.confirm": "Tous les membres n'ont pas accepté : Plomberie de la Joliette, Toitures d'Allauch.",
+}
+OPEN_TO_VISITORS = {"main.home", "main.healthz", "accounts.login", "accounts.register", "accounts.logout"}
+OPEN_TO_VISITORS |= {"accounts.invitation"}

@@ -1,0 +1,138 @@
+"""The world the route matrix (``tests/test_security_routes.py``) runs against: a large group owning a private
+consultation and a groupement, one member and one administrator of it, an outsider, the operator and a company the
+groupement invited, with the ids its URLs are filled with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from app.accounts import services as accounts
+from app.accounts.models import Organisation, OrganisationKind, Role
+from app.companies import profiles
+from app.companies.models import Company
+from app.consortium import bidpack, jobs, workflow
+from app.consortium import services as consortium
+from app.consortium.models import Groupement
+from app.consortium.request import Request
+from app.tenders import consultations
+from app.tenders.models import Tender
+from tests.consortium_data import ELEC, build_world
+from tests.databases import PASSWORD
+
+ACTORS = ("anonymous", "outsider", "member", "admin", "operator", "invited")
+EMAILS = {
+    "outsider": "autre@pme.fr",
+    "member": "membre@elec.fr",  # a member (not admin) of the owning organisation
+    "admin": "chef@elec.fr",  # administers the owning organisation (a large group here)
+    "operator": "cci@cci.fr",
+    "invited": "contact@plomberie.fr",  # its company is invited into the owner's groupement
+}
+
+
+# --- The world: one database per backend for this module, built once ---------------------------------------
+@dataclass(frozen=True)
+class Ids:
+    organisation: int
+    company: int
+    competence: int
+    certification: int
+    other_company: int
+    tender: int
+    lot: int
+    requirement: int
+    consultation: int
+    groupement: int
+    proposal: int
+    member: int
+    token: str
+    zip: str
+
+
+def _make_user(session: Session):
+    def make(email: str, *, kind=OrganisationKind.SME, organisation_name: str = "PME") -> object:
+        user = accounts.create_account(
+            session,
+            email=email,
+            full_name="Camille Martin",
+            password=PASSWORD,
+            organisation_name=organisation_name,
+            kind=kind,
+        )
+        session.commit()
+        return user
+
+    return make
+
+
+def _consultation(session: Session, organisation: Organisation) -> Tender:
+    lot = consultations.LotInput(title="Couverture", cpv="45261000", value_eur=Decimal(120_000))
+    data = consultations.ConsultationInput(
+        title="Réhabilitation du siège",
+        description="Travaux.",
+        buyer_name=organisation.name,
+        deadline=date.today() + timedelta(days=30),
+        commune_insee="13055",
+        lots=(lot,),
+    )
+    return consultations.create_consultation(session, organisation, data)
+
+
+def _owner_and_people(session: Session):
+    """The world of ``build_world``, its initiator's organisation turned into a large group (the owner, which also
+    gets a plain member and a pending invitation), another SME and the operator."""
+    make_user = _make_user(session)
+    world = build_world(session, make_user)
+    make_user(EMAILS["outsider"], organisation_name="Autre PME")
+    make_user(EMAILS["operator"], kind=OrganisationKind.OPERATOR, organisation_name="CCI")
+    owner = session.get(Organisation, world.users["initiator"].memberships[0].organisation_id)
+    owner.kind = OrganisationKind.LARGE_GROUP
+    invite = {"organisation": owner, "inviter": None, "role": Role.MEMBER, "valid_days": 7}
+    invitation, _ = accounts.invite(session, email=EMAILS["member"], **invite)
+    accounts.register_invited(session, invitation, full_name="Membre Simple", password=PASSWORD)
+    _, token = accounts.invite(session, email="nouveau@elec.fr", **invite)
+    return world, owner, token
+
+
+def _groupement(app, session: Session, tender: Tender, owner: Organisation, company_id: int) -> Groupement:
+    """The owner's groupement on ``tender``, solved, invitations sent, a draft bid pack generated."""
+    started = consortium.start_groupement(session, tender, owner, None, Request(company_id=company_id, alternatives=0))
+    session.commit()
+    jobs.run_job(app, started.runs[-1].id)
+    session.expire_all()
+    groupement = session.get(Groupement, started.id)
+    workflow.invite(session, groupement, None)
+    bidpack.generate(session, groupement, None, date.today())
+    session.commit()
+    return groupement
+
+
+def build(app, session: Session) -> Ids:
+    """The owner's company (with a certification), public tender, private consultation and groupement."""
+    world, owner, token = _owner_and_people(session)
+    company = session.get(Company, world.companies[1])
+    profiles.add_certification(session, company, "Qualifelec", "E2", "Électricité", None)
+    tender = session.get(Tender, world.tender_id)
+    tender.organisation_id = owner.id
+    consultation = _consultation(session, owner)
+    groupement = _groupement(app, session, tender, owner, company.id)
+    lot = tender.lots[0]
+    return Ids(
+        organisation=owner.id,
+        company=company.id,
+        competence=next(c.id for c in company.competences if c.cpv_code == ELEC),
+        certification=company.certifications[0].id,
+        other_company=world.companies[4],
+        tender=tender.id,
+        lot=lot.id,
+        requirement=lot.requirements[0].id,
+        consultation=consultation.id,
+        groupement=groupement.id,
+        proposal=groupement.proposal.id,
+        member=next(m.id for m in groupement.members if m.company_id == world.companies[2]),  # the plumber
+        token=token,
+        zip=f"groupement-{groupement.id}-v1.zip",
+    )
