@@ -9,7 +9,7 @@ import io
 import zipfile
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
@@ -61,9 +61,7 @@ def generate(session: Session, groupement: Groupement, user: User | None, today:
     latest = latest_set(session, groupement.id)
     if latest is not None and latest.sha256 == digest:
         return latest, False
-    version = (
-        session.scalar(select(func.max(DocumentSet.version)).where(DocumentSet.groupement_id == groupement.id)) or 0
-    ) + 1
+    version = (latest.version if latest is not None else 0) + 1
     document_set = DocumentSet(
         groupement_id=groupement.id,
         version=version,
