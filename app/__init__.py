@@ -13,36 +13,38 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    from app import config, db, errors, schema, security
-    from app.accounts import passwords
-    from app.accounts.cli import init_app as init_accounts_cli
-    from app.accounts.mail import LogMailer
-    from app.accounts.views import bp as accounts_bp
-    from app.companies import register_version
-    from app.companies.cli import init_app as init_companies_cli
-    from app.companies.edit_views import bp as company_edit_bp
-    from app.companies.views import bp as companies_bp
-    from app.consortium import jobs
-    from app.consortium.capacity_views import bp as capacity_bp
-    from app.consortium.cli import init_app as init_consortium_cli
-    from app.consortium.document_views import bp as documents_bp
-    from app.consortium.match_views import bp as matches_bp
-    from app.consortium.views import bp as consortium_bp
-    from app.formatting import date_fr, number_fr
-    from app.main.views import bp as main_bp
-    from app.permissions import may
-    from app.reference.cli import init_app as init_reference_cli
-    from app.tenders.cli import init_app as init_tenders_cli
-    from app.tenders.views import bp as tenders_bp
-
+    """The application: configured, its database and security wired, its templates helped, its pages and commands
+    registered, its job runners ready."""
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
         instance_path=str(ROOT / "instance"),
     )
+    _configure(app, overrides)
+    _wire_services(app)
+    _extend_templates(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    from app import config
+
     config.configure(app, dict(overrides or {}))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _wire_services(app: Flask) -> None:
+    """The database (and the register's version watch), the schema check, security, passwords, error pages, mail,
+    and the runners of long work."""
+    from app import db, errors, schema, security
+    from app.accounts import passwords
+    from app.accounts.mail import LogMailer
+    from app.companies import register_version
+    from app.consortium.jobs import runners
+
     db.init_app(app)
     register_version.watch(app.extensions["db_engine"])
     schema.init_app(app)
@@ -50,23 +52,41 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     passwords.init_app(app)
     errors.init_app(app)
     app.extensions["mailer"] = LogMailer()
+    runners.init_app(app)
+
+
+def _extend_templates(app: Flask) -> None:
+    from app.formatting import date_fr, number_fr
+    from app.permissions import may
+
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_global(may)
     app.add_template_filter(date_fr)
     app.add_template_filter(number_fr)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(companies_bp)
-    app.register_blueprint(company_edit_bp)
-    app.register_blueprint(tenders_bp)
-    app.register_blueprint(consortium_bp)
-    app.register_blueprint(documents_bp)
-    app.register_blueprint(matches_bp)
-    app.register_blueprint(capacity_bp)
-    jobs.init_app(app)
-    init_accounts_cli(app)
-    init_companies_cli(app)
-    init_reference_cli(app)
-    init_tenders_cli(app)
-    init_consortium_cli(app)
-    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts
+    from app.companies.edit_views import bp as company_edit
+    from app.companies.views import bp as companies
+    from app.consortium.capacity.views import bp as capacity
+    from app.consortium.documents.views import bp as documents
+    from app.consortium.recommendations.views import bp as recommendations
+    from app.consortium.web.views import bp as consortium
+    from app.main.views import bp as main
+    from app.tenders.views import bp as tenders
+
+    pages = (main, accounts, companies, company_edit, tenders, consortium, documents, recommendations, capacity)
+    for blueprint in pages:
+        app.register_blueprint(blueprint)
+
+
+def _register_commands(app: Flask) -> None:
+    from app.accounts.cli import init_app as accounts
+    from app.companies.cli import init_app as companies
+    from app.consortium.cli import init_app as consortium
+    from app.reference.cli import init_app as reference
+    from app.tenders.cli import init_app as tenders
+
+    for init in (accounts, companies, reference, tenders, consortium):
+        init(app)

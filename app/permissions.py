@@ -7,12 +7,11 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from app.accounts.models import Organisation, OrganisationKind, Role
-from app.consortium.models import Groupement
 from app.security import login_manager
+from app.visibility import sees_tender
 
 Rule = Callable[[Any, Any], bool]
 
@@ -64,20 +63,8 @@ def _invited(user, groupement) -> bool:
 
 
 def _sees_tender(user, tender) -> bool:
-    """Public notices: everyone signed in. A large group's private consultation: its organisation and the
-    companies it invited. A buyer's draft: its organisation only."""
-    if tender.visibility == "public":
-        return _signed_in(user, None)
-    if _in_organisation(user, tender.organisation_id):
-        return True
-    return tender.visibility == "private" and any(
-        _invited(user, g) for g in tender_groupements(tender) if g.organisation_id == tender.organisation_id
-    )
-
-
-def tender_groupements(tender) -> list:
-    session = object_session(tender)
-    return list(session.scalars(select(Groupement).where(Groupement.tender_id == tender.id))) if session else []
+    """The visibility rule of ``app.visibility``, asked of this tender for the user's organisations."""
+    return _signed_in(user, None) and sees_tender(object_session(tender), user.organisation_ids, tender)
 
 
 RULES: dict[str, Rule] = {
@@ -112,10 +99,7 @@ RULES: dict[str, Rule] = {
     "edit_groupement": lambda u, g: _in_organisation(u, g.organisation_id),
     "answer_invitation": lambda u, member: _in_organisation(u, member.company.organisation_id),
     # The bid pack names every member's amounts: the initiator's; the invited companies' once the groupement is formed.
-    "view_documents": lambda u, g: (
-        _in_organisation(u, g.organisation_id)
-        or (g.status.value in ("constitue", "depose", "gagne", "perdu") and _invited(u, g))
-    ),
+    "view_documents": lambda u, g: _in_organisation(u, g.organisation_id) or (g.status.is_formed and _invited(u, g)),
     "view_capacity": lambda u, tender: (
         _sees_tender(u, tender) and _of_kind(u, OrganisationKind.PUBLIC_BUYER, OrganisationKind.OPERATOR)
     ),

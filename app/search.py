@@ -1,6 +1,8 @@
-"""What the searches share: their error, CPV prefixes as index ranges, LIKE escaping. Pure."""
+"""What the searches share: their error, a CPV code or prefix read from a person's input, LIKE escaping. Pure."""
 
 from __future__ import annotations
+
+from app.reference.cpv import CPV_LENGTH, DIVISION_DIGITS, significant
 
 
 class SearchError(ValueError):
@@ -8,16 +10,12 @@ class SearchError(ValueError):
 
 
 def cpv_prefix(code: str) -> str:
-    """The significant digits of a CPV code or prefix: "45330000" → "4533"; at least the division."""
+    """The significant digits of a CPV code or prefix typed by a person: "45330000" → "4533"; at least the division.
+    Anything but 2 to 8 digits is refused with a French message."""
     digits = code.strip().split("-")[0]
-    if not (digits.isascii() and digits.isdigit()) or not 2 <= len(digits) <= 8:
+    if not (digits.isascii() and digits.isdigit()) or not DIVISION_DIGITS <= len(digits) <= CPV_LENGTH:
         raise SearchError(f"« {code.strip()[:20]} » n'est pas un code CPV (2 à 8 chiffres).")
-    return digits.rstrip("0").ljust(2, "0")
-
-
-def prefix_range(prefix: str) -> tuple[str, str]:
-    """Codes starting with ``prefix`` are those in [lower, upper): a range both databases answer from an index."""
-    return prefix, str(int(prefix) + 1).zfill(len(prefix))
+    return significant(digits)
 
 
 def escape_like(text: str) -> str:

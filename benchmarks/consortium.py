@@ -3,7 +3,7 @@
     python -m benchmarks.consortium [--companies 146000] [--lots 10] [--tenders 5] [--backend sqlite|postgresql]
                                     [--time-limit 10]
 
-What the groupement page waits for after « Lancer le calcul »: the solve job's steps (``app.consortium.jobs``:
+What the groupement page waits for after « Lancer le calcul »: the solve job's steps (``app.consortium.jobs.solve``:
 candidate selection in SQL, safe reduction, CP-SAT) until the best proposal is committed — the page shows it
 while the alternatives are sought; the time with the three alternatives is printed too. Tenders
 are the solver benchmark's realistic trade packages (``benchmarks.solver_instances``) stored as Tender rows.
@@ -25,9 +25,10 @@ from ortools.sat.python import cp_model
 import solver
 from app.accounts.models import Organisation, OrganisationKind
 from app.companies import importing
-from app.consortium import services
-from app.consortium.models import RunState
+from app.consortium.formation import start as services
+from app.consortium.formation.runs import execute_run
 from app.consortium.request import Request
+from app.consortium.vocabulary import RunState
 from app.db import get_session
 from app.reference.models import Commune
 from app.tenders.models import LotRequirement, Tender, TenderLot
@@ -83,12 +84,9 @@ def first_proposal(session, tender: Tender, organisation: Organisation, limit: f
     run.state = RunState.RUNNING
     session.commit()
     shown: list[float] = []
-
-    def publish() -> None:
+    for _best in execute_run(session, run, workers=WORKERS, today=date.today()):
         session.commit()
         shown.append(time.perf_counter() - start)
-
-    services.execute_run(session, run, workers=WORKERS, today=date.today(), publish=publish)
     session.commit()
     done = time.perf_counter() - start
     return (shown[0] if shown else done), done, f"{run.solver_status} ({run.candidates} cand., {run.kept} kept)"
@@ -98,15 +96,15 @@ class Naive:
     """The solver without its reduction and with CP-SAT's default parameters, for the baseline."""
 
     def __enter__(self):
-        self.solve = solver.solve
-        solver.solve = self._solve
+        self.solutions = solver.solutions
+        solver.solutions = self._solutions
         return self
 
     def __exit__(self, *exc):
-        solver.solve = self.solve
+        solver.solutions = self.solutions
 
     @staticmethod
-    def _solve(instance, *, time_limit_s, workers, seed, alternatives, on_found):
+    def _solutions(instance, *, time_limit_s, workers, seed, alternatives):
         start = time.perf_counter()
         model, variables = solver_model.build_model(instance)
         engine = cp_model.CpSolver()
@@ -118,7 +116,7 @@ class Naive:
         groupements = ()
         if found:
             groupements = (read_groupement(instance, variables, engine),)
-            on_found(groupements[0], engine.best_objective_bound)
+            yield groupements[0], engine.best_objective_bound
         return solver.Result(
             statuses.get(status, solver.Status.UNKNOWN),
             groupements,

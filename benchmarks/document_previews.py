@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from app.consortium import rendering
+from app.consortium.documents import rendering
 from tests.document_samples import sample_pack
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "documents"

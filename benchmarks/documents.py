@@ -17,7 +17,7 @@ from datetime import date
 
 from weasyprint import HTML
 
-from app.consortium import bidpack
+from app.consortium.documents import store as bidpack
 from benchmarks.common import machine
 from tests.document_samples import sample_pack
 

@@ -26,7 +26,7 @@ from functools import cache
 
 from app.companies import demo
 from app.companies.naf_cpv import cpv_for_naf
-from app.consortium.matching import best_rank, match_rank
+from app.consortium.selection.matching import best_rank, match_rank
 from app.reference.geo import haversine_km
 from solver.instance import EXACT, NARROWER, Company, Instance, Lot, Options
 

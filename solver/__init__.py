@@ -15,14 +15,15 @@ from solver.instance import (
     Options,
     Weights,
     share_eur,
+    share_of,
 )
 from solver.reduction import reduce_candidates
 from solver.result import Assignment, Groupement, Result, Status
-from solver.solve import solve
+from solver.solve import solutions, solve
 from solver.validate import Violation, validate
 
 __all__ = [
     "BROADER", "EXACT", "NARROWER", "Assignment", "Company", "Groupement", "Instance", "Lot", "LotCapScope",
     "Options", "Result", "Status", "Violation", "Weights", "explain_infeasible", "reduce_candidates",
-    "share_eur", "solve", "validate",
+    "share_eur", "share_of", "solutions", "solve", "validate",
 ]  # fmt: skip

@@ -123,10 +123,15 @@ class Instance:
 
 
 def share_eur(lot: Lot, requirement: str) -> int:
-    """The part of a lot's value that goes with one of its requirements: equal shares, the remainder on the
-    first requirement (the main CPV), so that the shares add up to the value exactly."""
-    base, remainder = divmod(lot.value_eur, len(lot.requirements))
-    return base + (remainder if requirement == lot.requirements[0] else 0)
+    """The part of a lot's value that goes with one of its requirements (``share_of``)."""
+    return share_of(lot.value_eur, lot.requirements, requirement)
+
+
+def share_of(value_eur: int, requirements: tuple[str, ...], requirement: str) -> int:
+    """The part of ``value_eur`` that goes with one of ``requirements``: equal shares, the remainder on the first
+    requirement (the main CPV), so that the shares add up to the value exactly."""
+    base, remainder = divmod(value_eur, len(requirements))
+    return base + (remainder if requirement == requirements[0] else 0)
 
 
 def annual_work_eur(lot: Lot, amount_eur: int) -> int:

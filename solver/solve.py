@@ -1,9 +1,10 @@
-"""``solve(instance) -> Result``: reduce the candidates safely, build the model, solve, read the groupements."""
+"""``solve(instance) -> Result``: reduce the candidates safely, build the model, solve, read the groupements;
+``solutions(instance)`` yields each groupement as it is found."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Generator
 
 from ortools.sat.python import cp_model
 
@@ -22,7 +23,10 @@ _STATUS = {
 }
 
 
-def solve(
+Found = tuple[Groupement, float | None]  # a groupement and, for the best one, the proven bound
+
+
+def solutions(
     instance: Instance,
     *,
     time_limit_s: float = 10.0,
@@ -30,12 +34,11 @@ def solve(
     seed: int = 0,
     alternatives: int = 1,
     reduce: bool = True,
-    on_found: Callable[[Groupement, float | None], None] | None = None,
-) -> Result:
-    """The best groupement and up to ``alternatives − 1`` more, each differing from the previous ones by at least
-    one member. The time limit covers the whole call, alternatives included. ``on_found(groupement, bound)`` is
-    called as each groupement is found (the best first), so that a caller can show it before the alternatives
-    are done. Same instance, seed and ``workers=1``: same answer."""
+) -> Generator[Found, None, Result]:
+    """The groupements as they are found, the best first with its bound, then up to ``alternatives − 1`` more, each
+    differing from the previous ones by at least one member; the generator returns the ``Result``. A caller can
+    show the best groupement before the alternatives are sought. The time limit covers the whole search,
+    alternatives included. Same instance, seed and ``workers=1``: same answer."""
     start = time.perf_counter()
     reduced = reduce_candidates(instance) if reduce else instance
     model, v = build_model(reduced)
@@ -58,10 +61,29 @@ def solve(
         if index == 0:
             status, bound = current, solver.best_objective_bound
         found.append(_groupement(reduced, v, solver))
-        if on_found is not None:
-            on_found(found[-1], bound if index == 0 else None)
+        yield found[-1], bound if index == 0 else None
         _forbid_members(model, v, found[-1])
     return Result(status, tuple(found), bound, time.perf_counter() - start, len(reduced.companies))
+
+
+def solve(
+    instance: Instance,
+    *,
+    time_limit_s: float = 10.0,
+    workers: int = 8,
+    seed: int = 0,
+    alternatives: int = 1,
+    reduce: bool = True,
+) -> Result:
+    """Every groupement of ``solutions`` at once."""
+    search = solutions(
+        instance, time_limit_s=time_limit_s, workers=workers, seed=seed, alternatives=alternatives, reduce=reduce
+    )
+    while True:
+        try:
+            next(search)
+        except StopIteration as done:
+            return done.value
 
 
 def _solver(time_limit_s: float, workers: int, seed: int) -> cp_model.CpSolver:

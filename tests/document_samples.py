@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.consortium.documents import Buyer, Lot, Member, Pack, Party, Row
+from app.companies.sizes import SizeCategory
+from app.consortium.documents.pack import Buyer, Lot, Member, Pack, Party, Row
+from app.consortium.request import Form
+from app.consortium.vocabulary import MemberRole
 from app.formatting import number_fr
 
 VAT_RATE_PCT = 20
@@ -36,13 +39,7 @@ SUBCONTRACTOR = (
     "Martigues",
 )
 CONTACTS = ("Claire Martin", "Karim Benali", None, "Sophie Giraud", "Julien Roux", "Nadia Haddad", "Marc Olivier")
-SIZES = (
-    ("Petite entreprise", True),
-    ("Moyenne entreprise", True),
-    (None, None),
-    ("Microentreprise", True),
-    ("Entreprise de taille intermédiaire", False),
-)
+SIZES = (SizeCategory.SMALL, SizeCategory.MEDIUM, None, SizeCategory.MICRO, SizeCategory.LARGE)
 LOTS = (
     # title, value € HT, requirement rows: (CPV, label, share of the lot in per cent)
     ("Gros œuvre", 412_000, (("45223220", "Travaux de gros œuvre", 80), ("45262520", "Travaux de maçonnerie", 20))),
@@ -94,7 +91,7 @@ def sample_siret(index: int) -> str:
 
 def _party(spec: tuple, index: int) -> Party:
     name, trade_name, legal_form, naf, postcode, city = spec
-    size, sme = SIZES[index % len(SIZES)]
+    size = SIZES[index % len(SIZES)]
     return Party(
         name=name,
         trade_name=trade_name,
@@ -108,7 +105,6 @@ def _party(spec: tuple, index: int) -> Party:
         phone=f"04 91 {10 + index:02d} {20 + index:02d} {30 + index:02d}",
         contact=CONTACTS[index % len(CONTACTS)],
         size=size,
-        sme=sme,
     )
 
 
@@ -126,7 +122,7 @@ def _rows(members: int, lots: int, subcontractor: bool) -> list[tuple[int, int, 
     return found
 
 
-def _member(party: Party, role: str, rows: list[Row], index: int) -> Member:
+def _member(party: Party, role: MemberRole, rows: list[Row], index: int) -> Member:
     total = sum(r.amount_ht for r in rows)
     turnovers = tuple((2025 - k, (2_400_000 + 650_000 * index) * (10 - k) // 10) for k in range(3 - index % 2 * 1))
     return Member(
@@ -157,7 +153,8 @@ def sample_pack(
     each lot's value, and one sub-contractor of the mandataire when asked."""
     specs = [*COMPANIES[:members], *([SUBCONTRACTOR] if with_subcontractor else [])]
     parties = [_party(spec, index) for index, spec in enumerate(specs)]
-    roles = ["Mandataire"] + ["Cotraitant"] * (members - 1) + ["Sous-traitant"] * with_subcontractor
+    roles = [MemberRole.MANDATAIRE] + [MemberRole.CO_CONTRACTOR] * (members - 1)
+    roles += [MemberRole.SUBCONTRACTOR] * with_subcontractor
     raw = _rows(members, lots, with_subcontractor)
     total = sum(r[4] for r in raw)
     rows_of: dict[int, list[Row]] = {i: [] for i in range(len(parties))}
@@ -190,7 +187,7 @@ def sample_pack(
         deadline=date(2026, 11, 26),
         buyer=Buyer("Commune d'Aubagne", "21130007300010", "Hôtel de ville, 5 place Maréchal-Foch", "13400", "Aubagne"),
         lots=tuple(Lot(f"LOT-{i + 1:04d}", title, value) for i, (title, value, _) in enumerate(LOTS[:lots])),
-        form=form,
+        form=Form(form),
         mandataire_solidaire=form == "solidaire" if mandataire_solidaire is None else mandataire_solidaire,
         mandataire=all_members[0],
         members=tuple(all_members[:members]),

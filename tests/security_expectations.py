@@ -157,7 +157,7 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "documents.index": (Case(GROUPEMENT + "/documents", get=OWNER),),
     "documents.generate": (Case(GROUPEMENT + "/documents", post=OWNER_ACTS),),
     "documents.download": (Case(GROUPEMENT + "/documents/v1/{zip}", get=OWNER),),
-    "matches.for_you": (Case("/pour-vous", get=SIGNED_IN),),
+    "recommendations.for_you": (Case("/pour-vous", get=SIGNED_IN),),
 }
 # Allowed to ask, refused by the service for a reason of substance (flashed): the permission check was passed.
 REFUSED_ON_THE_MERITS = {

@@ -14,10 +14,12 @@ from app.accounts import services as accounts
 from app.accounts.models import Organisation, OrganisationKind, Role
 from app.companies import profiles
 from app.companies.models import Company
-from app.consortium import bidpack, jobs, workflow
-from app.consortium import services as consortium
+from app.consortium.documents import store as bidpack
+from app.consortium.formation import start as consortium
+from app.consortium.jobs import solve as jobs
 from app.consortium.models import Groupement
 from app.consortium.request import Request
+from app.consortium.workflow import transitions as workflow
 from app.tenders import consultations
 from app.tenders.models import Tender
 from tests.consortium_data import ELEC, build_world

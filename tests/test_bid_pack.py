@@ -15,9 +15,12 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Organisation
 from app.companies.models import Company
-from app.consortium import bidpack, jobs, services, workflow
+from app.consortium.documents import store as bidpack
+from app.consortium.formation import start as services
+from app.consortium.jobs import solve as jobs
 from app.consortium.models import DocumentSet, Groupement, GroupementMember
 from app.consortium.request import Request
+from app.consortium.workflow import transitions as workflow
 from app.tenders.models import Tender
 from tests.consortium_data import build_world, siret
 

@@ -4,13 +4,12 @@ what-ifs (split by CPV, merged lots), who may read it, and a French error for a 
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import pytest
 
 from app.accounts.models import OrganisationKind
-from app.consortium.candidates import Candidate, Prepared
-from app.consortium.capacity import Outlook, capacity_report
+from app.consortium.capacity.report import Outlook, capacity_report
+from app.consortium.selection.prepared import Candidate, LotRef, Prepared
 from solver import EXACT, Company, Instance, Lot
 from tests.consortium_data import ELEC, PLUMB, ROOF, build_world
 
@@ -134,14 +133,9 @@ def test_capacity_report_on_a_hand_built_instance():
         _company("3", {("B", ELEC): EXACT}, 1_500_000, 70.0),
     ]
     instance = Instance((lot_a, lot_b), tuple(c for c, _ in pairs))
-    prepared = Prepared(instance, {"A": 11, "B": 12}, {c.id: r for c, r in pairs}, (), 3, (), 0.0)
-    tender = SimpleNamespace(
-        lots=[
-            SimpleNamespace(id=11, internal_number="1", lot_id="LOT-1", title="Plomberie, couverture"),
-            SimpleNamespace(id=12, internal_number=None, lot_id="LOT-2", title="Électricité"),
-        ]
-    )
-    report = capacity_report(prepared, tender, max_members=3)
+    lots = {"A": LotRef(11, "1", "Plomberie, couverture"), "B": LotRef(12, "LOT-2", "Électricité")}
+    prepared = Prepared(instance, lots, {c.id: r for c, r in pairs}, (), 3, (), 0.0)
+    report = capacity_report(prepared, max_members=3)
     a, b = report.lots
     assert (a.number, b.number) == ("1", "LOT-2")
     assert [band.eligible for band in a.bands] == [1, 0, 1, 0] and a.complete == 1
@@ -158,7 +152,8 @@ def test_capacity_report_on_a_hand_built_instance():
 def test_capacity_report_says_why_no_groupement_exists():
     lot = Lot("A", 100_000, (PLUMB, ROOF))
     company, record = _company("1", {("A", ROOF): EXACT}, 1_000_000, 5.0)
-    prepared = Prepared(Instance((lot,), (company,)), {"A": 1}, {"1": record}, (), 1, (), 0.0)
-    (capacity,) = capacity_report(prepared, SimpleNamespace(lots=[]), max_members=4).lots
+    lots = {"A": LotRef(1, "A", "")}
+    prepared = Prepared(Instance((lot,), (company,)), lots, {"1": record}, (), 1, (), 0.0)
+    (capacity,) = capacity_report(prepared, max_members=4).lots
     assert capacity.groupement.outlook is Outlook.IMPOSSIBLE and capacity.groupement.reasons
     assert capacity.number == "A" and capacity.alone.count == 0

@@ -1,6 +1,6 @@
-"""Candidate pre-selection in SQL (``app.consortium.candidates``) and the matching rules it relies on
-(``app.consortium.matching``): CPV hierarchy, certificates, radius, imposed and excluded companies, the lots the
-initiator performs itself, turnover and committed capacity, the place of each lot."""
+"""Candidate pre-selection in SQL (``app.consortium.selection``) and the matching rules it relies on
+(``selection.matching``): CPV hierarchy, certificates, radius, imposed and excluded companies, the lots the initiator
+performs itself, turnover and committed capacity, the place of each lot."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from app.companies.identifiers import luhn_check_digit
 from app.companies.models import Company
 from app.companies.records import CertificationRecord, CompanyRecord, ReferenceRecord
 from app.companies.register import write_companies
-from app.consortium import matching
-from app.consortium.candidates import prepare
 from app.consortium.request import Request
+from app.consortium.selection import matching
+from app.consortium.selection.instance import prepare
 from app.errors import DomainError
+from app.reference.places import commune_for
 from app.tenders.models import LotRequirement, Tender, TenderLot
 from solver.instance import BROADER, EXACT, NARROWER, LotCapScope
 
@@ -43,9 +44,9 @@ def test_match_rank_follows_the_cpv_hierarchy():
 def test_matching_codes_are_a_range_and_the_ancestors():
     pieces = matching.matching_codes(HVAC)
     assert (pieces.lower, pieces.upper) == ("45331", "45332")
-    assert pieces.broader == ("45300000", "45330000")
-    assert matching.matching_codes("45000000").broader == ()
-    assert matching.matching_codes("45201000").broader == ("45200000",)
+    assert pieces.listed == ("45300000", "45330000")
+    assert matching.matching_codes("45000000").listed == ()
+    assert matching.matching_codes("45201000").listed == ("45200000",)
 
     # What the query asks for is exactly what match_rank accepts, for every pair of these codes.
     codes = [HVAC, HVAC_SUB, HVAC_GROUP, ELEC, "45000000", "45300000", "45332000", "45330001", "45201000"]
@@ -53,7 +54,7 @@ def test_matching_codes_are_a_range_and_the_ancestors():
     for requirement in codes:
         pieces = matching.matching_codes(requirement)
         for code in codes:
-            asked = pieces.lower <= code < pieces.upper or code in pieces.broader
+            asked = pieces.lower <= code < pieces.upper or code in pieces.listed
             assert asked == (matching.match_rank(code, requirement) is not None), (code, requirement)
 
 
@@ -87,10 +88,10 @@ def test_commune_for_ignores_accents_case_and_hyphens_then_tries_the_postcode():
         _Commune("Cabriès", ("13480",), 10_000),
         _Commune("Calas", ("13480",), 1_000),
     ]
-    assert matching.commune_for(communes, "CHATEAUNEUF LES MARTIGUES", None) is communes[0]
-    assert matching.commune_for(communes, "Inconnue", "13480") is communes[1]  # the most populous
-    assert matching.commune_for(communes, None, " 13 220") is communes[0]
-    assert matching.commune_for(communes, "Paris", "75001") is None
+    assert commune_for(communes, "CHATEAUNEUF LES MARTIGUES", None) is communes[0]
+    assert commune_for(communes, "Inconnue", "13480") is communes[1]  # the most populous
+    assert commune_for(communes, None, " 13 220") is communes[0]
+    assert commune_for(communes, "Paris", "75001") is None
 
 
 def test_match_table_keeps_the_best_rank_and_proves_references():
@@ -178,7 +179,7 @@ def test_cpv_ranks_exact_narrower_and_broader(session):
         ids["Entreprise 6"]: {(lot, HVAC): EXACT},
     }
     assert prepared.candidates == 4
-    assert prepared.lots == {lot: tender.lots[0].id}
+    assert {key: ref.id for key, ref in prepared.lots.items()} == {lot: tender.lots[0].id}
     assert prepared.instance.lots[0].requirements == (HVAC, ELEC)
     record = prepared.companies[ids["Entreprise 1"]]
     assert (record.id, record.siret, record.name, record.commune) == (

@@ -7,7 +7,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from app.consortium.models import Groupement, GroupementStatus
+from app.consortium.models import Groupement
+from app.consortium.vocabulary import GroupementStatus
 from tests.consortium_data import ELEC, PLUMB, ROOF, build_world, siret
 
 

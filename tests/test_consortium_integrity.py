@@ -13,9 +13,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import solver
 from app.accounts.models import Organisation
-from app.consortium import jobs, services, workflow
-from app.consortium.models import Groupement, Proposal, RunState
+from app.consortium.formation import start as services
+from app.consortium.jobs import solve as jobs
+from app.consortium.jobs.runners import ThreadRunner
+from app.consortium.models import Groupement, Proposal
 from app.consortium.request import Form, Request
+from app.consortium.vocabulary import GroupementStatus, RunState
+from app.consortium.workflow import transitions as workflow
 from app.errors import DomainError
 from app.tenders.models import Tender
 from tests.consortium_data import build_world
@@ -47,11 +51,11 @@ def test_a_write_from_a_stale_read_is_refused(app, session, world):
         # Someone else invites meanwhile: the version moves on.
         workflow.invite(other, other.get(Groupement, groupement.id), None)
         other.commit()
-    workflow.move(session, groupement, workflow.S.ABANDONED, None)  # from the old read
+    workflow.move(session, groupement, GroupementStatus.ABANDONED, None)  # from the old read
     with pytest.raises(StaleDataError):
         session.flush()
     session.rollback()
-    assert session.get(Groupement, groupement.id).status is workflow.S.INVITED
+    assert session.get(Groupement, groupement.id).status is GroupementStatus.INVITED
 
 
 def test_a_crashing_solver_leaves_a_failed_run_and_nothing_else(app, session, world, monkeypatch):
@@ -116,7 +120,7 @@ def test_thread_runner_runs_jobs_off_the_callers_thread(app):
         seen.append((value, threading.current_thread().name, current_app._get_current_object() is job_app))
         done.set()
 
-    runner = jobs.ThreadRunner(app)
+    runner = ThreadRunner(app)
     runner.submit(job, 42)
     assert done.wait(10)
     runner.pool.shutdown(wait=True)

@@ -8,15 +8,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.consortium.models import (
-    Answer,
-    AuditEvent,
-    Groupement,
-    GroupementMember,
-    GroupementStatus,
-    MemberRole,
-    RunState,
-)
+from app.consortium.models import AuditEvent, Groupement, GroupementMember
+from app.consortium.vocabulary import Answer, GroupementStatus, MemberRole, RunState
 from tests.consortium_data import ELEC, PLUMB, ROOF, build_world
 
 

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.consortium.models import Groupement, MemberRole
+from app.consortium.models import Groupement
+from app.consortium.vocabulary import MemberRole
 from app.tenders.models import Tender
 from tests.consortium_data import ELEC, PLUMB, add_large_group, build_world
 

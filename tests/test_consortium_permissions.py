@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 
 from app.accounts.models import OrganisationKind
-from app.consortium import jobs, services, workflow
+from app.consortium.formation import start as services
+from app.consortium.jobs import solve as jobs
 from app.consortium.models import Groupement
 from app.consortium.request import Request
+from app.consortium.workflow import transitions as workflow
 from app.tenders.models import Tender
 from tests.consortium_data import ELEC, PLUMB, ROOF, build_world
 

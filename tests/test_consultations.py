@@ -14,12 +14,14 @@ from sqlalchemy import func, select
 
 from app.accounts.models import OrganisationKind, User
 from app.companies.models import Company
-from app.consortium.models import Groupement, GroupementMember, MemberRole
+from app.consortium.models import Groupement, GroupementMember
+from app.consortium.vocabulary import MemberRole
 from app.reference.models import CpvCode
 from app.tenders.consultation_forms import parse_amount
 from app.tenders.consultations import cpv_problem
 from app.tenders.models import LotRequirement, Tender, TenderLot
 from app.tenders.search import TenderQuery, search_tenders
+from app.visibility import visible_tenders
 from tests.conftest import Browser
 
 NEW = "/appels-d-offres/nouveau"
@@ -194,7 +196,9 @@ def test_list_filter_in_sql_matches_the_rule(sign_in, session):
     _, other_org = sign_in(SME, "Autre")
 
     def titles(organisations: tuple[int, ...]) -> list[str]:
-        return [row.tender.title for row in search_tenders(session, TenderQuery(organisations=organisations)).items]
+        return [
+            row.tender.title for row in search_tenders(session, TenderQuery(), visible_tenders(organisations)).items
+        ]
 
     assert titles((owner_org,)) == ["Brouillon de la ville"]
     assert titles((other_org,)) == [] and titles(()) == []

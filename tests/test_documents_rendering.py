@@ -15,8 +15,8 @@ import jinja2
 import pytest
 from pypdf import PdfReader
 
-from app.consortium import rendering
-from app.consortium.rendering import RefusingFetcher, euros, file_names, pct, render_html, render_pdf
+from app.consortium.documents import rendering
+from app.consortium.documents.rendering import RefusingFetcher, euros, file_names, pct, render_html, render_pdf
 from tests.document_samples import sample_pack
 
 AMOUNT = re.compile(r"(\d{1,3}(?:\u202f\d{3})*(?:,\d{2})?)\u00a0€")

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from app.consortium.espd import (
+from app.companies.sizes import SizeCategory
+from app.consortium.documents.espd import (
     EO_GROUP,
     NO_LOT,
     QAR,
@@ -205,11 +206,8 @@ def test_size_codes():
     assert size_code(pack.members[1]) == "medium"
     assert size_code(pack.subcontractors[0]) == "micro"
 
-    def flagged(size, sme):
-        return dataclasses.replace(unknown, party=dataclasses.replace(unknown.party, size=size, sme=sme))
-
-    assert size_code(flagged(None, True)) == "sme"
-    assert size_code(flagged("Entreprise de taille intermédiaire", False)) == "large"
+    large = dataclasses.replace(unknown, party=dataclasses.replace(unknown.party, size=SizeCategory.LARGE))
+    assert size_code(large) == "large" and large.party.sme is False
 
 
 def test_lots_are_the_member_lots():

@@ -13,8 +13,9 @@ from sqlalchemy import select
 import solver
 from app.accounts.models import OrganisationKind
 from app.companies.models import Company
-from app.consortium import matches
+from app.consortium.jobs import fit_check
 from app.consortium.models import TenderFit
+from app.consortium.recommendations import fits
 from app.tenders.models import LotRequirement, Tender, TenderLot
 from tests.consortium_data import ELEC, build_world
 
@@ -181,10 +182,10 @@ def test_pending_checks_refresh_the_page_and_are_submitted_once(app, browser, wo
     app.extensions["check_runner"] = recorder
     page = page_for(browser, "chef@elec.fr")
     assert "vérification en cours…" in page and '<meta http-equiv="refresh" content="3">' in page
-    assert recorder.jobs == [(matches.check_fit, world.companies[1], world.tender_id)]
+    assert recorder.jobs == [(fit_check.check_fit, world.companies[1], world.tender_id)]
     browser.get("/pour-vous")
     assert len(recorder.jobs) == 1  # still pending, not resubmitted
-    matches.check_fit(app, world.companies[1], world.tender_id)
+    fit_check.check_fit(app, world.companies[1], world.tender_id)
     page = browser.get("/pour-vous").get_data(as_text=True)
     assert "groupement possible avec vous" in page and 'http-equiv="refresh"' not in page
     assert len(recorder.jobs) == 1
@@ -199,12 +200,12 @@ def test_a_changed_tender_is_checked_again(app, browser, world, session):
     recorder = Recorder()
     app.extensions["check_runner"] = recorder
     browser.get("/pour-vous")
-    assert recorder.jobs == [(matches.check_fit, world.companies[1], world.tender_id)]
+    assert recorder.jobs == [(fit_check.check_fit, world.companies[1], world.tender_id)]
     assert fit(session, world.companies[1], world.tender_id).checked_at > first
 
 
 def test_no_answer_in_time_is_undetermined_and_not_resubmitted(app, browser, world, session, monkeypatch):
-    monkeypatch.setattr(matches.solver, "solve", lambda *a, **k: solver.Result(solver.Status.UNKNOWN))
+    monkeypatch.setattr(fits.solver, "solve", lambda *a, **k: solver.Result(solver.Status.UNKNOWN))
     page = page_for(browser, "chef@elec.fr")
     assert "indéterminé" in page and 'http-equiv="refresh"' not in page
     row = fit(session, world.companies[1], world.tender_id)
@@ -219,7 +220,7 @@ def test_a_failing_check_never_raises_and_leaves_a_french_detail(browser, world,
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(matches, "prepare", broken)
+    monkeypatch.setattr(fits, "prepare", broken)
     page = page_for(browser, "chef@elec.fr")
     assert "La vérification a échoué" in page and 'http-equiv="refresh"' not in page
     row = fit(session, world.companies[1], world.tender_id)

@@ -10,7 +10,7 @@ from solver.greedy import greedy
 from solver.instance import BROADER, EXACT, NARROWER, Company, Instance, Lot, LotCapScope, Options
 from solver.model import add_start, build_model
 from solver.result import Status
-from solver.solve import solve
+from solver.solve import solutions, solve
 from solver.validate import validate
 
 ELEC, PLUMB, ROOF = "45310000", "45330000", "45261000"
@@ -152,8 +152,14 @@ def test_the_greedy_start_is_a_complete_solution_of_the_model():
     assert round(solver.objective_value) == start.objective
 
 
-def test_each_groupement_is_reported_as_soon_as_it_is_found():
+def test_each_groupement_is_yielded_as_soon_as_it_is_found():
+    instance = Instance((LOT_A, LOT_B), COMPANIES)
+    search = solutions(instance, workers=1, seed=0, time_limit_s=10, alternatives=3)
     seen = []
-    result = run(alternatives=3, on_found=lambda groupement, bound: seen.append((groupement, bound)))
-    assert [g for g, _ in seen] == list(result.groupements)
+    with pytest.raises(StopIteration) as done:
+        while True:
+            seen.append(next(search))
+    result = done.value.value
+    assert len(seen) == 3 and [g for g, _ in seen] == list(result.groupements)
     assert [bound for _, bound in seen] == [result.bound, None, None]
+    assert run(alternatives=3).groupements == result.groupements  # solve() is the same search, all at once

@@ -75,6 +75,10 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in
         return self.active
 
+    @property
+    def organisation_ids(self) -> tuple[int, ...]:
+        return tuple(m.organisation_id for m in self.memberships)
+
     def membership_in(self, organisation_id: int) -> Membership | None:
         return next((m for m in self.memberships if m.organisation_id == organisation_id), None)
 

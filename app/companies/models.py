@@ -9,6 +9,7 @@ from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation
+from app.companies.sizes import SizeCategory
 from app.db import Base, UTCDateTime, db_enum, utcnow
 from app.reference.models import Commune
 
@@ -70,6 +71,11 @@ class Company(Base):
     @property
     def display_name(self) -> str:
         return self.trade_name or self.legal_name
+
+    @property
+    def size(self) -> SizeCategory | None:
+        """The stored EU size category; None when it is not known."""
+        return SizeCategory(self.size_category) if self.size_category else None
 
     @property
     def latest_turnover(self) -> Turnover | None:

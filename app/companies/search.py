@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session, selectinload
 from app.companies import register_version
 from app.companies.models import Certification, Company, Competence
 from app.pagination import Page, clamp, count
+from app.reference.cpv import prefix_range
 from app.reference.geo import haversine_km
 from app.reference.models import Commune
-from app.search import SearchError, cpv_prefix, escape_like, prefix_range
+from app.search import SearchError, cpv_prefix, escape_like
 
 
 @dataclass(frozen=True)

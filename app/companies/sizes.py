@@ -168,3 +168,9 @@ def _by_turnover(turnover: int) -> SizeCategory:
         if turnover <= turnover_max:
             return category
     return SizeCategory.LARGE
+
+
+def counts_as_sme(category: SizeCategory | None) -> bool:
+    """Whether a company counts as an SME where its size matters (candidate selection, the SME share of a
+    proposal): an unknown size counts as the small firm it most likely is."""
+    return category is None or category.is_sme

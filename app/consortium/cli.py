@@ -15,8 +15,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.companies.models import Company
-from app.consortium import bidpack, services
-from app.consortium.jobs import run_job
+from app.consortium.documents import store
+from app.consortium.formation.start import start_groupement
+from app.consortium.jobs.solve import run_job
 from app.consortium.models import Groupement
 from app.consortium.request import DEFAULT_RADIUS_KM, Request
 from app.db import get_session
@@ -49,9 +50,7 @@ def build(tender_ref, siret, lots, alternatives, max_members, radius_km, time_li
         time_limit_s=time_limit or float(current_app.config["SOLVER_TIME_LIMIT_S"]),
     )
     try:
-        groupement = services.start_groupement(
-            session, tender, company.organisation if company else None, None, request
-        )
+        groupement = start_groupement(session, tender, company.organisation if company else None, None, request)
     except DomainError as error:
         raise CliError(error.message) from None
     session.commit()
@@ -76,8 +75,8 @@ def documents(groupement_id: int, out_dir: Path) -> None:
     if groupement is None:
         raise CliError(f"Groupement introuvable : n° {groupement_id}.")
     try:
-        document_set, created = bidpack.generate(session, groupement, None, date.today())
-    except bidpack.PackRefused as refusal:
+        document_set, created = store.generate(session, groupement, None, date.today())
+    except store.PackRefused as refusal:
         raise CliError("documents refusés :\n" + "\n".join(f"– {p}" for p in refusal.problems)) from None
     session.commit()
     out_dir.mkdir(parents=True, exist_ok=True)

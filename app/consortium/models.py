@@ -3,7 +3,6 @@ and their answers, and the audit trail. The assignment table of a groupement is 
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
@@ -11,39 +10,11 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.accounts.models import Organisation, User
 from app.companies.models import Company
+from app.consortium.vocabulary import Answer, GroupementStatus, MemberRole, RunState
 from app.db import Base, UTCDateTime, db_enum, utcnow
 from app.tenders.models import Tender, TenderLot
 
 STALE_MARGIN_S = 120  # beyond its time limit, a run still « en cours » was interrupted
-
-
-class GroupementStatus(enum.StrEnum):
-    DRAFT = "brouillon"
-    INVITED = "invitations_envoyees"
-    FORMED = "constitue"
-    SUBMITTED = "depose"
-    WON = "gagne"
-    LOST = "perdu"
-    ABANDONED = "abandonne"
-
-
-class RunState(enum.StrEnum):
-    QUEUED = "en_attente"
-    RUNNING = "en_cours"
-    DONE = "termine"
-    FAILED = "echec"
-
-
-class MemberRole(enum.StrEnum):
-    MANDATAIRE = "mandataire"
-    CO_CONTRACTOR = "cotraitant"
-    SUBCONTRACTOR = "sous_traitant"
-
-
-class Answer(enum.StrEnum):
-    PENDING = "en_attente"
-    ACCEPTED = "accepte"
-    DECLINED = "refuse"
 
 
 class Groupement(Base):
@@ -62,7 +33,7 @@ class Groupement(Base):
     status: Mapped[GroupementStatus] = mapped_column(
         db_enum(GroupementStatus, "groupement_status"), default=GroupementStatus.DRAFT
     )
-    # What the user asked: lots, max members, radius, form, imposed and excluded companies… (services.Request)
+    # What the user asked: lots, max members, radius, form, imposed and excluded companies… (request.Request)
     options: Mapped[dict] = mapped_column(JSON, default=dict)
     proposal_id: Mapped[int | None] = mapped_column(
         ForeignKey("proposal.id", ondelete="SET NULL", use_alter=True, name="fk_groupement_proposal_id_proposal")

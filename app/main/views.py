@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from app import schema
 from app.accounts.models import Organisation, OrganisationKind
-from app.companies.models import Company
+from app.companies.owned import companies_of
 from app.db import get_session
 from app.permissions import authorize, may
 
@@ -31,12 +31,7 @@ def dashboard() -> str:
         rows = get_session().execute(select(Organisation.kind, func.count(Organisation.id)).group_by(Organisation.kind))
         counts = {kind: count for kind, count in rows}
         statistics = [(kind.label, counts.get(kind, 0)) for kind in OrganisationKind]
-    organisation_ids = [m.organisation_id for m in current_user.memberships]
-    companies = (
-        get_session()
-        .scalars(select(Company).where(Company.organisation_id.in_(organisation_ids)).order_by(Company.legal_name))
-        .all()
-    )
+    companies = companies_of(get_session(), current_user.organisation_ids)
     return render_template("main/dashboard.html", statistics=statistics, companies=companies)
 
 

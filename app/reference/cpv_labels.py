@@ -8,24 +8,19 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.reference.cpv import is_cpv_code, lineage
 from app.reference.models import CpvCode
 
 
-def ancestors(code: str) -> list[str]:
-    """The code and its ancestors, narrowest first: 45261000, 45260000, 45200000, 45000000."""
-    digits = code.rstrip("0")
-    return list(dict.fromkeys(digits[:n].ljust(8, "0") for n in range(len(digits), 1, -1)))
-
-
 def cpv_labels(session: Session, codes: Iterable[str]) -> dict[str, str]:
-    wanted = {code for code in codes if code and len(code) == 8 and code.isdigit()}
+    wanted = {code for code in codes if code and is_cpv_code(code)}
     if not wanted:
         return {}
-    candidates = {a for code in wanted for a in ancestors(code)}
+    candidates = {a for code in wanted for a in lineage(code)}
     known = dict(session.execute(select(CpvCode.code, CpvCode.label_fr).where(CpvCode.code.in_(candidates))).all())
     labels = {}
     for code in wanted:
-        label = next((known[a] for a in ancestors(code) if a in known), None)
+        label = next((known[a] for a in lineage(code) if a in known), None)
         if label is not None:
             labels[code] = label
     return labels

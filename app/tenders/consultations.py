@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation, OrganisationKind
 from app.errors import DomainError
+from app.reference.cpv import CPV_LENGTH, DIVISION_DIGITS, is_cpv_code, prefix_range
 from app.reference.cpv_labels import cpv_labels
 from app.reference.models import Commune, CpvCode
-from app.search import prefix_range
 from app.tenders.models import LotRequirement, Tender, TenderLot
 from app.tenders.parsing.requirements import certification_code, certification_label, certifications_in
 
@@ -106,17 +106,18 @@ def cpv_problem(session: Session, code: str) -> str | None:
     """Why ``code`` is not a CPV code, or None. When the table holds the full nomenclature for the code's
     division, the code itself must be in it; when it holds only the divisions and groups (the built-in list),
     its division must be."""
-    if not (len(code) == 8 and code.isascii() and code.isdigit()):
+    if not is_cpv_code(code):
         return "Un code CPV s'écrit avec 8 chiffres."
     if session.get(CpvCode, code) is not None:
         return None
-    lower, upper = prefix_range(code[:2])
+    division = code[:DIVISION_DIGITS]
+    lower, upper = prefix_range(division)
     detailed = session.scalar(
         select(func.count())
         .select_from(CpvCode)
         .where(CpvCode.code >= lower, CpvCode.code < upper, CpvCode.code.not_like("___00000"))
     )
-    if detailed or session.get(CpvCode, code[:2].ljust(8, "0")) is None:
+    if detailed or session.get(CpvCode, division.ljust(CPV_LENGTH, "0")) is None:
         return f"Code CPV inconnu : « {code} »."
     return None
 

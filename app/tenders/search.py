@@ -1,18 +1,17 @@
 """The tender list: open tenders first by deadline, filtered by text, CPV (with the hierarchy), place and date.
-Only the tenders the viewer may see are listed (the SQL twin of the ``view_tender`` rule)."""
+Only the tenders the viewer may see are listed: the caller gives the visibility clause (``app.visibility``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased, defer
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session, defer
 
-from app.companies.models import Company
-from app.consortium.models import Groupement, GroupementMember
 from app.pagination import Page, clamp, count
-from app.search import SearchError, cpv_prefix, escape_like, prefix_range
+from app.reference.cpv import prefix_range
+from app.search import SearchError, cpv_prefix, escape_like
 from app.tenders.models import LotRequirement, Tender, TenderLot
 
 
@@ -25,9 +24,6 @@ class TenderQuery:
     include_closed: bool = False
     page: int = 1
     per_page: int = 20
-    # The viewer's organisations: their own private consultations and drafts, and the private consultations whose
-    # groupement invited one of their companies, are listed besides the public tenders.
-    organisations: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -38,8 +34,11 @@ class Listed:
     lot_count: int
 
 
-def search_tenders(session: Session, query: TenderQuery, now: datetime | None = None) -> Page[Listed]:
-    stmt = select(Tender).where(visible_to(query.organisations))
+def search_tenders(
+    session: Session, query: TenderQuery, visible: ColumnElement[bool], now: datetime | None = None
+) -> Page[Listed]:
+    """The tenders matching ``query`` among those ``visible`` (the viewer's clause)."""
+    stmt = select(Tender).where(visible)
     now = now or datetime.now(UTC)
     if not query.include_closed:
         stmt = stmt.where(or_(Tender.deadline_utc.is_(None), Tender.deadline_utc >= now))
@@ -78,25 +77,3 @@ def search_tenders(session: Session, query: TenderQuery, now: datetime | None = 
     ).all()
     total = rows[0][2] if rows else count(session, stmt)
     return Page([Listed(tender, lots) for tender, lots, _ in rows], total, page, per_page)
-
-
-_OWNER = aliased(Tender, name="owner")  # made once: an alias per request cost a millisecond
-
-
-def visible_to(organisations: tuple[int, ...]) -> ColumnElement[bool]:
-    """Public tenders; those of ``organisations``; and the private consultations for which their owner's
-    groupement invited a company of ``organisations`` (whatever its answer)."""
-    if not organisations:
-        return Tender.visibility == "public"
-    invited = (
-        select(Groupement.tender_id)
-        .join(_OWNER, and_(_OWNER.id == Groupement.tender_id, _OWNER.organisation_id == Groupement.organisation_id))
-        .join(GroupementMember, GroupementMember.groupement_id == Groupement.id)
-        .join(Company, Company.id == GroupementMember.company_id)
-        .where(Company.organisation_id.in_(organisations))
-    )
-    return or_(
-        Tender.visibility == "public",
-        Tender.organisation_id.in_(organisations),
-        and_(Tender.visibility == "private", Tender.id.in_(invited)),
-    )

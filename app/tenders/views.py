@@ -22,6 +22,7 @@ from app.tenders.models import Tender, TenderLot
 from app.tenders.parsing.model import NoticeParseError
 from app.tenders.search import TenderQuery, search_tenders
 from app.tenders.services import import_notice
+from app.visibility import visible_tenders
 
 bp = Blueprint("tenders", __name__, url_prefix="/appels-d-offres")
 
@@ -44,10 +45,9 @@ def index() -> tuple[str, int]:
             deadline_after=form.deadline_after.data,
             include_closed=form.include_closed.data,
             page=request.args.get("page", 1, type=int),  # not a number: the first page
-            organisations=tuple(m.organisation_id for m in current_user.memberships),
         )
         try:
-            result = search_tenders(get_session(), query)
+            result = search_tenders(get_session(), query, visible_tenders(current_user.organisation_ids))
         except SearchError as error:
             form.cpv.errors = [*form.cpv.errors, str(error)]
     return render_template("tenders/index.html", form=form, result=result, now=datetime.now(UTC)), form_status(form)

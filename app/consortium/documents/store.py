@@ -1,0 +1,94 @@
+"""The bid pack: every document of a groupement rendered from one ``Pack``, zipped, stored with its SHA-256 and a
+version number. An inconsistent pack is refused with the list of its problems; generating again when nothing
+changed returns the stored version instead of a copy."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.consortium.documents import espd, rendering
+from app.consortium.documents.build import build_pack
+from app.consortium.documents.checks import problems
+from app.consortium.documents.pack import Pack
+from app.consortium.models import DocumentSet, Groupement
+from app.consortium.workflow.audit import record
+from app.errors import DomainError
+
+
+class PackRefused(DomainError):
+    """The pack is not fit to print; ``problems`` lists why, in French."""
+
+    def __init__(self, found: list[str]) -> None:
+        super().__init__("Documents non générés : " + " ".join(found))
+        self.problems = found
+
+
+def render_files(pack: Pack) -> list[tuple[str, bytes]]:
+    """(file name, content) of every document, in the pack's order: PDFs, then each member's DUME."""
+    files = [(name, render()) for name, render in rendering.file_names(pack)]
+    issued = datetime.combine(pack.generated_on, datetime.min.time())
+    for member in pack.members:
+        uuid = f"{pack.reference}-{member.party.siret}"
+        files.append((espd.espd_file_name(member), espd.espd_response(pack, member, issued=issued, uuid=uuid)))
+    return files
+
+
+def archive(files: list[tuple[str, bytes]], day: date) -> bytes:
+    """A ZIP whose bytes depend only on the files and the day: the same pack gives the same SHA-256."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, content in files:
+            info = zipfile.ZipInfo(name, date_time=(day.year, day.month, day.day, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            bundle.writestr(info, content)
+    return buffer.getvalue()
+
+
+def generate(session: Session, groupement: Groupement, user: User | None, today: date) -> tuple[DocumentSet, bool]:
+    """The groupement's documents as a new version, or the latest one when nothing changed (second value False)."""
+    pack = build_pack(session, groupement, today)
+    found = problems(pack)
+    if found:
+        raise PackRefused(found)
+    files = render_files(pack)
+    content = archive(files, today)
+    digest = hashlib.sha256(content).hexdigest()
+    latest = latest_set(session, groupement.id)
+    if latest is not None and latest.sha256 == digest:
+        return latest, False
+    version = (latest.version if latest is not None else 0) + 1
+    document_set = DocumentSet(
+        groupement_id=groupement.id,
+        version=version,
+        draft=pack.draft,
+        files=[{"name": n, "sha256": hashlib.sha256(c).hexdigest(), "size": len(c)} for n, c in files],
+        sha256=digest,
+        archive=content,
+        created_by_id=user.id if user else None,
+    )
+    session.add(document_set)
+    kind = "projet" if pack.draft else "définitifs"
+    record(groupement, user, "documents", f"Documents ({kind}) version {version}, SHA-256 {digest[:12]}…")
+    session.flush()
+    return document_set, True
+
+
+def latest_set(session: Session, groupement_id: int) -> DocumentSet | None:
+    return session.scalar(
+        select(DocumentSet).where(DocumentSet.groupement_id == groupement_id).order_by(DocumentSet.version.desc())
+    )
+
+
+def read_file(document_set: DocumentSet, name: str) -> bytes | None:
+    """One file of a stored pack, or None when the pack has no such file."""
+    if name not in {f["name"] for f in document_set.files}:
+        return None
+    with zipfile.ZipFile(io.BytesIO(document_set.archive)) as bundle:
+        return bundle.read(name)

@@ -1,0 +1,95 @@
+"""Opening a groupement and asking for a solve: the dossier, the request checked, the run queued. The run itself is
+``runs.execute_run``, executed by ``app.consortium.jobs``. Services flush; the view or the CLI commits."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy.orm import Session
+
+from app.accounts.models import Organisation, User
+from app.consortium.models import Groupement, SolverRun
+from app.consortium.request import Request
+from app.consortium.selection.lots import chosen_lots
+from app.consortium.vocabulary import GroupementStatus, RunState
+from app.consortium.workflow import audit
+from app.consortium.workflow.transitions import accepted_ids, declined
+from app.db import utcnow
+from app.errors import DomainError
+from app.tenders.models import Tender
+
+
+def start_groupement(
+    session: Session, tender: Tender, organisation: Organisation | None, user: User | None, request: Request
+) -> Groupement:
+    """A draft groupement for ``tender`` and its first solve, queued."""
+    check_request(tender, request)
+    groupement = Groupement(
+        tender=tender,
+        organisation=organisation,
+        company_id=request.company_id,
+        created_by=user,
+        status=GroupementStatus.DRAFT,
+    )
+    session.add(groupement)
+    queue_run(session, groupement, user, request)
+    audit.record(groupement, user, "création", f"Groupement ouvert pour « {tender.title[:120]} ».")
+    session.flush()
+    return groupement
+
+
+def queue_run(session: Session, groupement: Groupement, user: User | None, request: Request) -> SolverRun:
+    """Record a solve of ``request`` for the groupement; ``app.consortium.jobs`` runs it."""
+    if not groupement.status.is_open:
+        raise DomainError("Ce groupement n'est plus en cours de constitution : il ne peut pas être recalculé.")
+    now = utcnow()
+    for previous in groupement.runs:
+        if previous.is_stale(now):
+            previous.state, previous.finished_at = RunState.FAILED, now
+            previous.message = "Le calcul a été interrompu (redémarrage du serveur) ; relancé."
+        elif previous.active:
+            raise DomainError("Un calcul est déjà en cours pour ce groupement : attendez qu'il se termine.")
+    check_request(groupement.tender, request)
+    groupement.options = request.to_json()
+    run = SolverRun(parameters=request.to_json())
+    groupement.runs.append(run)
+    if groupement.id is not None:
+        audit.record(groupement, user, "calcul demandé", _describe(request))
+    session.flush()
+    return run
+
+
+def check_request(tender: Tender, request: Request) -> None:
+    """Refuse, on its field, what the form cannot see: lots of another tender or none left to solve (the rule of
+    ``selection.lots``), a company both kept and left out."""
+    chosen_lots(tender.lots, request)
+    if request.company_id is not None and request.company_id in request.exclude:
+        raise DomainError("Votre entreprise ne peut pas être à la fois incluse et exclue.", field="exclude")
+    if request.self_lot_ids and request.company_id is None:
+        raise DomainError("Choisissez l'entreprise qui réalise elle-même ces lots.", field="company_id")
+    if set(request.impose) & set(request.exclude):
+        raise DomainError("Une entreprise ne peut pas être à la fois imposée et exclue.", field="exclude")
+
+
+def _describe(request: Request) -> str:
+    parts = [f"{request.max_members} membres au plus"]
+    parts.append(f"rayon {request.radius_km} km" if request.radius_km else "sans limite de distance")
+    if request.impose:
+        parts.append(f"{len(request.impose)} entreprise(s) imposée(s)")
+    if request.exclude:
+        parts.append(f"{len(request.exclude)} entreprise(s) exclue(s)")
+    return "Calcul : " + ", ".join(parts) + "."
+
+
+def request_keeping_accepted(groupement: Groupement) -> Request:
+    """The groupement's last request, with the companies that accepted locked in and those that declined left out:
+    the re-solve after a decline."""
+    out = tuple(m.company_id for m in declined(groupement))
+    return adjusted(Request.from_json(groupement.options), impose=accepted_ids(groupement), exclude=out)
+
+
+def adjusted(request: Request, *, impose: tuple[int, ...] = (), exclude: tuple[int, ...] = ()) -> Request:
+    """``request`` with more companies imposed and excluded; the newest choice wins for a company in both."""
+    imposed = tuple(dict.fromkeys(c for c in request.impose + impose if c not in exclude))
+    excluded = tuple(dict.fromkeys(c for c in request.exclude + exclude if c not in impose))
+    return replace(request, impose=imposed, exclude=excluded)

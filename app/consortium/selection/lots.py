@@ -1,0 +1,100 @@
+"""The lots to solve: which of the tender's lots (the one place the requested lot ids are checked), what each
+requires, and where it is performed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.consortium.request import Request
+from app.errors import DomainError
+from app.reference.cpv import is_cpv_code
+from app.reference.models import Commune
+from app.reference.places import commune_for
+from app.tenders.models import Tender, TenderLot
+from solver.instance import Lot
+
+MARSEILLE = "13055"  # where distances are counted from when neither the lot nor the buyer gives a known place
+
+
+@dataclass(frozen=True)
+class Site:
+    """A lot to solve, its requirements (CPV codes and certifications, main CPV first) and its place."""
+
+    key: str  # the solver lot id: the notice's lot identifier (« LOT-0001 »), made unique
+    lot: TenderLot
+    requirements: tuple[str, ...]
+    certifications: frozenset[str]
+    place: Commune
+
+
+def load_lots(session: Session, tender: Tender) -> list[TenderLot]:
+    """The tender's lots in its order, with their requirements."""
+    stmt = select(TenderLot).where(TenderLot.tender_id == tender.id).order_by(TenderLot.position)
+    return list(session.scalars(stmt.options(selectinload(TenderLot.requirements))))
+
+
+def chosen_lots(lots: Sequence[TenderLot], request: Request) -> tuple[list[TenderLot], tuple[int, ...]]:
+    """The lots to solve, in the tender's order, and the requested lots the initiating company performs itself.
+    Refuses lot ids of another tender, and a request that leaves nothing to solve."""
+    known = {lot.id for lot in lots}
+    if unknown := [i for i in (*request.lot_ids, *request.self_lot_ids) if i not in known]:
+        raise DomainError(f"Le lot n° {unknown[0]} n'appartient pas à cet appel d'offres.", field="lots")
+    asked = set(request.lot_ids) or known
+    self_lots = tuple(lot.id for lot in lots if lot.id in asked and lot.id in request.self_lot_ids)
+    chosen = [lot for lot in lots if lot.id in asked and lot.id not in self_lots]
+    if not chosen:
+        why = "votre entreprise réalise elle-même tous les lots retenus" if lots else "l'avis ne comporte aucun lot"
+        raise DomainError(f"Aucun lot à pourvoir : {why}.", field="lots")
+    return chosen, self_lots
+
+
+def lot_label(lot: TenderLot) -> str:
+    return lot.internal_number or lot.lot_id
+
+
+def sites(tender: Tender, lots: list[TenderLot], communes: dict[str, Commune], warnings: list[str]) -> list[Site]:
+    found: list[Site] = []
+    for lot in lots:
+        pairs = [(r.kind, r.code.strip()) for r in lot.requirements]
+        if not pairs and lot.main_cpv:
+            pairs = [("cpv", lot.main_cpv.strip())]
+        kept = [(kind, code) for kind, code in pairs if kind != "cpv" or is_cpv_code(code)]
+        for _, code in sorted(set(pairs) - set(kept)):
+            warnings.append(f"Code CPV « {code} » du lot {lot_label(lot)} illisible : il est ignoré.")
+        if not kept:
+            warnings.append(f"Le lot {lot_label(lot)} n'indique aucune compétence requise : il est laissé de côté.")
+            continue
+        requirements = tuple(dict.fromkeys(code for _, code in kept))
+        certifications = frozenset(code for kind, code in kept if kind != "cpv")
+        place = _lot_place(tender, lot, communes, warnings)
+        key = lot.lot_id if lot.lot_id not in {site.key for site in found} else f"{lot.lot_id}·{lot.position}"
+        found.append(Site(key, lot, requirements, certifications, place))
+    if not found:
+        raise DomainError("Aucun des lots retenus n'indique de compétence requise (code CPV ou certification).")
+    return found
+
+
+def _lot_place(tender: Tender, lot: TenderLot, communes: dict[str, Commune], warnings: list[str]) -> Commune:
+    place = commune_for(communes.values(), lot.town, lot.postcode)
+    if place is None:
+        buyer = commune_for(communes.values(), tender.buyer_city, tender.buyer_postcode)
+        place, origin = (buyer, f"l'acheteur ({buyer.name})") if buyer else (communes[MARSEILLE], "Marseille")
+        warnings.append(f"Lieu d'exécution du lot {lot_label(lot)} inconnu : distances comptées depuis {origin}.")
+    return place
+
+
+def solver_lot(site: Site, warnings: list[str]) -> Lot:
+    lot = site.lot
+    if lot.value_amount is None:
+        warnings.append(f"Valeur estimée du lot {lot_label(lot)} inconnue : le lot est compté pour 0 €.")
+    duration = lot.duration_days if lot.duration_days and lot.duration_days > 0 else None
+    return Lot(site.key, int(lot.value_amount or 0), site.requirements, int(lot.min_turnover_eur or 0), duration)
+
+
+def needs(found: list[Site], *, certifications: bool) -> list[tuple[str, str]]:
+    """(lot id, requirement) pairs of the CPV requirements, or of the certification ones."""
+    return [(s.key, code) for s in found for code in s.requirements if (code in s.certifications) == certifications]

@@ -1,0 +1,72 @@
+"""What the groupement page shows, worked out here so the template only lays it out. The initiating organisation
+sees everything: progress, every proposal with its objective broken down, bound and gap, members' answers, the
+audit trail. An invited company sees the composition and its own part, nothing of the others' amounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import render_template
+from flask_login import current_user
+
+from app.companies.sizes import counts_as_sme
+from app.consortium.models import Groupement, Proposal, SolverRun
+from app.consortium.workflow.transitions import MANUAL_MOVES, declined
+from app.db import get_session, utcnow
+from app.permissions import may
+from app.reference.cpv_labels import cpv_labels
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    proposal: Proposal
+    total_eur: int
+    sme_share: float | None  # of the work, by amount
+    lots: list[tuple[str, list]]  # (lot label, its assignment rows)
+    adopted: bool
+
+
+def groupement_page(groupement: Groupement) -> str:
+    can_edit = may(current_user, "edit_groupement", groupement)
+    run = groupement.runs[-1] if groupement.runs else None
+    mine = {
+        m.company_id
+        for m in groupement.members
+        if m.company.organisation_id is not None and current_user.membership_in(m.company.organisation_id)
+    }
+    proposals = [_view(groupement, p) for p in run.proposals] if run and can_edit else []
+    adopted = _view(groupement, groupement.proposal) if groupement.proposal else None
+    shown = [p.proposal for p in proposals] + ([adopted.proposal] if adopted else [])
+    labels = cpv_labels(get_session(), {a.requirement for p in shown for a in p.assignments})
+    return render_template(
+        "consortium/detail.html",
+        groupement=groupement,
+        run=run,
+        running=run is not None and run.active and not run.is_stale(utcnow()),
+        elapsed=_elapsed(run),
+        can_edit=can_edit,
+        mine=mine,
+        proposals=proposals,
+        adopted=adopted,
+        declined=declined(groupement),
+        moves=MANUAL_MOVES.get(groupement.status, ()),
+        requirement_labels=labels,
+    )
+
+
+def _view(groupement: Groupement, proposal: Proposal) -> ProposalView:
+    total = sum(a.amount_eur for a in proposal.assignments)
+    sme = sum(a.amount_eur for a in proposal.assignments if counts_as_sme(a.company.size))
+    by_lot: dict[int, list] = {}
+    for assignment in proposal.assignments:
+        by_lot.setdefault(assignment.lot_id, []).append(assignment)
+    lots = [(f"Lot {lot.lot_id} – {lot.title}", by_lot[lot.id]) for lot in groupement.tender.lots if lot.id in by_lot]
+    return ProposalView(proposal, total, sme / total if total else None, lots, proposal.id == groupement.proposal_id)
+
+
+def _elapsed(run: SolverRun | None) -> int:
+    if run is None:
+        return 0
+    start = run.started_at or run.created_at
+    end = run.finished_at or utcnow()
+    return max(0, int((end - start).total_seconds()))
