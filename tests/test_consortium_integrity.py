@@ -64,7 +64,7 @@ def test_a_crashing_solver_leaves_a_failed_run_and_nothing_else(app, session, wo
     def crash(*args, **kwargs):
         raise RuntimeError("segfault simulé")
 
-    monkeypatch.setattr(solver, "solve", crash)
+    monkeypatch.setattr(solver, "solutions", crash)
     jobs.run_job(app, groupement.runs[-1].id)
     session.expire_all()
     run = session.get(Groupement, groupement.id).runs[-1]
@@ -76,7 +76,12 @@ def test_a_crashing_solver_leaves_a_failed_run_and_nothing_else(app, session, wo
 
 def test_a_timeout_without_answer_says_so(app, session, world, monkeypatch):
     groupement = open_groupement(app, session, world)
-    monkeypatch.setattr(solver, "solve", lambda *a, **k: solver.Result(solver.Status.UNKNOWN))
+
+    def nothing_in_time(*args, **kwargs):
+        return solver.Result(solver.Status.UNKNOWN)
+        yield  # a search that finds nothing
+
+    monkeypatch.setattr(solver, "solutions", nothing_in_time)
     jobs.run_job(app, groupement.runs[-1].id)
     session.expire_all()
     run = session.get(Groupement, groupement.id).runs[-1]
@@ -150,19 +155,20 @@ def test_answers_given_while_the_solver_runs_do_not_fail_the_run(app, session, w
         session, session.get(Groupement, groupement.id), None, Request(company_id=world.companies[1])
     )
     session.commit()
-    solve = solver.solve
+    solutions, answered = solver.solutions, []
 
     def answer_meanwhile(*args, **kwargs):
+        answered.append(True)
         with app.extensions["db_sessionmaker"]() as other:
             target = other.get(Groupement, groupement.id)
             member = next(m for m in target.members if m.company_id == world.companies[2])
             workflow.answer(other, member, other.merge(world.users["plumber"]), True)
             other.commit()
-        return solve(*args, **kwargs)
+        return (yield from solutions(*args, **kwargs))
 
-    monkeypatch.setattr(solver, "solve", answer_meanwhile)
+    monkeypatch.setattr(solver, "solutions", answer_meanwhile)
     jobs.run_job(app, run.id)
     session.expire_all()
     run = session.get(Groupement, groupement.id).runs[-1]
-    assert run.state is RunState.DONE and run.proposals
+    assert answered and run.state is RunState.DONE and run.proposals
     assert session.get(Groupement, groupement.id).proposal_id == run.proposals[0].id

@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.consortium.models import Groupement
 from app.consortium.vocabulary import MemberRole
@@ -69,3 +69,20 @@ def test_large_group_finds_a_local_subcontractor_for_the_lot_it_does_not_perform
     browser.login("contact@toitures.fr")
     assert browser.get(f"/appels-d-offres/{tender.id}").status_code == 404
     assert "Siège régional" not in browser.get("/appels-d-offres").get_data(as_text=True)
+
+
+def test_performing_every_lot_itself_is_refused_beside_the_lots_field(browser, group, session):
+    """Nothing left to solve is said on the form, beside « Lots à couvrir », and nothing is created."""
+    world, big = group
+    browser.login("achats@bpsa.fr")
+    tender = session.get(Tender, world.tender_id)
+    lots = [str(lot.id) for lot in tender.lots]
+    form = {"lots": lots, "self_lots": lots, "company_id": str(big), "max_members": "4", "radius_km": "60"}
+    before = session.scalar(select(func.count(Groupement.id)))
+    response = browser.submit(f"/appels-d-offres/{tender.id}/groupement", form | {"nature": "conjoint"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    lots_field = page[page.index("Lots à couvrir") : page.index("Inclure mon entreprise")]
+    assert "Aucun lot à pourvoir : votre entreprise réalise elle-même tous les lots retenus." in lots_field
+    session.expire_all()
+    assert session.scalar(select(func.count(Groupement.id))) == before

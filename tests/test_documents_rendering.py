@@ -180,7 +180,7 @@ def test_dc4_states_holder_subcontractor_and_price(pack, pdfs):
 def test_summary_lists_members_totals_and_documents(pack, pdfs):
     summary = doc(pdfs, "00-synthese")
     for member in (*pack.members, *pack.subcontractors):
-        assert member.party.name in summary and member.role in summary
+        assert member.party.name in summary and member.role.label in summary
     for name, _ in file_names(pack):
         assert name in summary
     assert f"{euros(pack.total_ttc)} TTC" in summary
@@ -244,7 +244,7 @@ def test_rendering_reaches_no_network_and_no_file(monkeypatch, caplog):
 
 def test_documents_render_when_optional_facts_are_unknown(pack):
     bare_party = dataclasses.replace(
-        pack.members[1].party, trade_name=None, naf=None, email=None, phone=None, contact=None, size=None, sme=None
+        pack.members[1].party, trade_name=None, naf=None, email=None, phone=None, contact=None, size=None
     )
     bare_member = dataclasses.replace(
         pack.members[1], party=bare_party, turnovers=(), field_share_pct=None, certifications=(), references=()
