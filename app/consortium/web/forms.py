@@ -1,4 +1,4 @@
-"""The « Constituer un groupement » form and the small forms of the groupement page."""
+"""The « Constituer un groupement » form."""
 
 from __future__ import annotations
 
@@ -104,7 +104,3 @@ def excluded_ids(session: Session, text: str) -> tuple[int, ...]:
             "SIRET inconnu(s) dans l'annuaire : " + ", ".join(u[:20] for u in unknown[:5]) + ".", field="exclude"
         )
     return tuple(found[s] for s in sirets)
-
-
-class StatusForm(FrenchForm):
-    target = SelectField("Nouveau statut")
