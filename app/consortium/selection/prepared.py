@@ -40,10 +40,6 @@ class Prepared:
     warnings: tuple[str, ...]
     selection_s: float
 
-    def lot_key(self, tender_lot_id: int) -> str | None:
-        """The solver lot id of a tender's lot; None when it is not solved."""
-        return next((key for key, lot in self.lots.items() if lot.id == tender_lot_id), None)
-
     def company_key(self, company_id: int) -> str | None:
         """The solver company id of a company; None when it is not a candidate."""
         return next((key for key, record in self.companies.items() if record.id == company_id), None)
