@@ -39,19 +39,20 @@ def _configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
 def _wire_services(app: Flask) -> None:
     """The database (and the register's version watch), the schema check, security, passwords, error pages, mail,
     and the runners of long work."""
-    from app import db, errors, schema, security
-    from app.accounts import passwords
-    from app.accounts.mail import LogMailer
+    from app import converters, db, errors, lengths, schema, security
+    from app.accounts import mail, passwords
     from app.companies import register_version
     from app.consortium.jobs import runners
 
+    converters.init_app(app)  # before the blueprints: ids past an INTEGER column answer 404
     db.init_app(app)
+    lengths.init_app(app)  # texts longer than their column are refused before the database
     register_version.watch(app.extensions["db_engine"])
     schema.init_app(app)
     security.init_app(app)
     passwords.init_app(app)
     errors.init_app(app)
-    app.extensions["mailer"] = LogMailer()
+    mail.init_app(app)
     runners.init_app(app)
 
 
@@ -66,7 +67,9 @@ def _extend_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.accounts.password_views import bp as passwords
     from app.accounts.views import bp as accounts
+    from app.companies.claim_views import bp as claims
     from app.companies.edit_views import bp as company_edit
     from app.companies.views import bp as companies
     from app.consortium.capacity.views import bp as capacity
@@ -76,7 +79,19 @@ def _register_blueprints(app: Flask) -> None:
     from app.main.views import bp as main
     from app.tenders.views import bp as tenders
 
-    pages = (main, accounts, companies, company_edit, tenders, consortium, documents, recommendations, capacity)
+    pages = (
+        main,
+        accounts,
+        passwords,
+        companies,
+        company_edit,
+        claims,
+        tenders,
+        consortium,
+        documents,
+        recommendations,
+        capacity,
+    )
     for blueprint in pages:
         app.register_blueprint(blueprint)
 

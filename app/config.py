@@ -27,18 +27,33 @@ class DefaultConfig:
     # Login flood protection (Flask-Limiter). Use redis://… when several processes serve the app.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"  # per client address and account
+    LOGIN_ACCOUNT_RATE_LIMIT = "30 per hour"  # per account, from any address
+    LOGIN_RANGE_RATE_LIMIT = "60 per minute"  # per address range (/24, /64), whatever the account
+    REGISTER_RATE_LIMIT = "10 per hour"  # new accounts per client address
+    CLAIM_RATE_LIMIT = "10 per hour"  # company claims per client address
+    RESET_RATE_LIMIT = "5 per hour"  # « mot de passe oublié » requests per client address
+    # Number of trusted reverse proxies in front of the app (0: none); their X-Forwarded-For/-Proto are then read.
+    PROXY_FIX = 0
     # argon2id cost (RFC 9106 second recommended option: 64 MiB, 3 passes).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 64 * 1024
     INVITATION_VALID_DAYS = 7
+    PASSWORD_RESET_VALID_S = 3600
+    CLAIM_CODE_VALID_HOURS = 48
+    CLAIMS_PENDING_PER_ORGANISATION = 3
     # Solves: "thread" runs them off the request in a pool of SOLVER_THREADS; "inline" runs them at once.
     SOLVER_RUNNER = "thread"
     SOLVER_THREADS = 1
     SOLVER_WORKERS = 0  # CP-SAT workers per solve; 0: the machine's cores, at most 8
     SOLVER_TIME_LIMIT_S = 10.0
-    # Where people reach the site; used for links written outside a request (CLI).
-    PUBLIC_URL = "http://127.0.0.1:5000"
+    # Where people reach the site: every link in a message is built from it, never from the request's Host.
+    BASE_URL = "http://127.0.0.1:5000"
+    # Outgoing mail: smtp://[user:password@]host[:port][?starttls=true] (smtps:// for TLS from the start).
+    # Without it, messages go to the log (their text only in debug: links carry secrets).
+    MAIL_URL = ""
+    MAIL_FROM = "Groupement <ne-pas-repondre@groupement.local>"
+    MAIL_TIMEOUT_S = 10.0
 
 
 class InsecureConfigError(RuntimeError):

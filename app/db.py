@@ -6,12 +6,12 @@ Services receive a ``Session`` and only ``flush()``; views and CLI commands are 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from flask import Flask, abort, current_app, g
+from flask import Flask, abort, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -86,9 +86,36 @@ def make_engine(url: str) -> Engine:
 # --- SQLite adapter -------------------------------------------------------------------------------------
 # pysqlite starts transactions lazily and ignores SAVEPOINT semantics; we hand transaction control back to
 # SQLAlchemy (documented "Serializable isolation / Savepoints" recipe) and turn foreign keys on.
+#
+# Concurrency: WAL lets readers go on while one connection writes; a busy connection waits up to BUSY_TIMEOUT_MS for
+# the lock instead of failing at once. SQLite has one writer at a time, and a transaction begun deferred that reads
+# then writes cannot wait its turn: when another one committed meanwhile it fails at once (« database is locked »).
+# So every transaction that may write takes the write lock when it begins (BEGIN IMMEDIATE), waiting for it if need
+# be: requests of a method that changes things, views marked with ``writes``, and all work outside a request (CLI
+# commands, background jobs). Safe-method requests begin deferred and read in parallel.
+BUSY_TIMEOUT_MS = 30_000
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes(view: Callable[..., T]) -> Callable[..., T]:
+    """Mark a GET view that writes (its transactions take the write lock at once, as a POST's do). Put it below
+    the route and the other decorators: ``functools.wraps`` carries the mark up."""
+    view.db_writes = True  # type: ignore[attr-defined]
+    return view
+
+
+def begin_statement() -> str:
+    """``BEGIN IMMEDIATE`` unless in a safe-method request whose view is not marked with ``writes``."""
+    if not has_request_context() or request.method not in SAFE_METHODS:
+        return "BEGIN IMMEDIATE"
+    view = current_app.view_functions.get(request.endpoint or "")
+    return "BEGIN IMMEDIATE" if getattr(view, "db_writes", False) else "BEGIN"
+
+
 def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
-    if database and database != ":memory:":
+    in_memory = not database or database == ":memory:" or database.startswith("file::memory:")
+    if not in_memory:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
 
@@ -96,12 +123,15 @@ def _sqlite_engine(url: str) -> Engine:
     def _on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")  # kept by the file: a no-op after the first connection
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(begin_statement())
 
     return engine
 

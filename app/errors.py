@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import click
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -43,12 +43,25 @@ EXPLANATIONS = {
 }
 
 
-def _page(status: int, explanation: str | None = None):
+# What a person reads when even the error page cannot be rendered.
+FALLBACK_500 = (
+    '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Erreur interne · Groupement</title></head>'
+    f"<body><h1>{TITLES[500]} <small>(erreur 500)</small></h1><p>{EXPLANATIONS[500]}</p>"
+    '<p><a href="/">Retour à l\'accueil</a></p></body></html>'
+)
+
+
+def _page(status: int, explanation: str | None = None, *, minimal: bool = False):
+    """The French error page (JSON when asked for). ``minimal``: a header that reads nothing from the database
+    (not the signed-in user), for pages shown after a failure whose session state cannot be trusted."""
     explanation = explanation or EXPLANATIONS.get(status, EXPLANATIONS[400])
     title = TITLES.get(status, TITLES[400])
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=title, message=explanation), status
-    return render_template("errors/error.html", status=status, title=title, explanation=explanation), status
+    page = render_template(
+        "errors/error.html", status=status, title=title, explanation=explanation, minimal_header=minimal
+    )
+    return page, status
 
 
 def _http_error(exc: HTTPException):
@@ -64,8 +77,25 @@ def _csrf_error(exc: CSRFError):
 
 
 def _internal_error(exc: Exception):
+    """Roll the request's session back (a failed flush leaves it unusable), then the French page, with a header
+    that loads nothing; should even that fail, a fixed French page: never Werkzeug's, never a traceback."""
     log.exception("Unhandled error on %s %s", request.method, request.path)
-    return _page(500)
+    _roll_back_request_session()
+    try:
+        return _page(500, minimal=True)
+    except Exception:  # noqa: BLE001 — the last resort must answer
+        log.exception("The error page failed on %s %s", request.method, request.path)
+        return Response(FALLBACK_500, status=500, mimetype="text/html")
+
+
+def _roll_back_request_session() -> None:
+    session = g.get("db_session")  # app.db.get_session's, when the request opened one
+    if session is None:
+        return
+    try:
+        session.rollback()
+    except Exception:  # noqa: BLE001 — the connection may be gone; the page must still be shown
+        log.exception("Rolling back the session of %s %s failed", request.method, request.path)
 
 
 def init_app(app: Flask) -> None:

@@ -33,6 +33,10 @@ OWNER =         (302,      403,     200,   200,  403,     403)  # fmt: skip
 OWNER_ACTS =    (302,      403,     302,   302,  403,     403)  # fmt: skip
 REDIRECTED =    (302,      302,     302,   302,  302,     302)  # fmt: skip
 COMPANIES = (302, 200, 200, 200, 403, 200)  # fmt: skip  (SMEs and large groups)
+COMPANY_ACTS = (302, 302, 302, 302, 403, 302)  # fmt: skip
+OPERATOR =      (302,      403,     403,   403,  200,     403)  # fmt: skip
+OPERATOR_ACTS = (302,      403,     403,   403,  302,     403)  # fmt: skip
+CLAIM = "/rattachements/{claim}"
 GROUPEMENT = "/groupements/{groupement}"
 COMPANY = "/entreprises/{company}"
 TENDER = "/appels-d-offres/{tender}"
@@ -158,6 +162,26 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "documents.generate": (Case(GROUPEMENT + "/documents", post=OWNER_ACTS),),
     "documents.download": (Case(GROUPEMENT + "/documents/v1/{zip}", get=OWNER),),
     "recommendations.for_you": (Case("/pour-vous", get=SIGNED_IN),),
+    # Claims: SMEs and large groups ask; the claiming organisation follows its claim; the operator decides.
+    "claims.new": (Case("/entreprises/rattacher", get=COMPANIES, post=COMPANY_ACTS, data={"siret": siret(5)}),),
+    "claims.show": (Case(CLAIM, get=(302, 403, 200, 200, 200, 403)),),
+    "claims.send_code": (Case(CLAIM + "/lien", post=OWNER_ACTS),),
+    "claims.cancel": (Case(CLAIM + "/annuler", post=OWNER_ACTS),),
+    "claims.verify": (Case("/rattachements/verification/{claim_token}", get=OWNER, post=OWNER_ACTS),),
+    "claims.queue": (Case("/operateur/rattachements", get=OPERATOR),),
+    "claims.decide": (
+        Case(
+            "/operateur/rattachements/{claim}/decision",
+            post=OPERATOR_ACTS,
+            data={"decision": "reject", "reason": "Aucun lien avec l'entreprise."},
+        ),
+    ),
+    "claims.withdraw": (Case("/operateur" + COMPANY + "/retrait", post=OPERATOR_ACTS, data={"reason": "Usurpation signalée."}),),
+    "passwords.account": (
+        Case("/compte", get=SIGNED_IN, post=REDIRECTED, data={"current_password": PASSWORD} | NEW_PASSWORD),
+    ),
+    "passwords.forgot": (Case("/mot-de-passe-oublie", get=EVERYONE, post=REDIRECTED, data={"email": EMAILS["admin"]}),),
+    "passwords.reset": (Case("/mot-de-passe/{reset_token}", get=EVERYONE, post=REDIRECTED, data=NEW_PASSWORD),),
 }
 # Allowed to ask, refused by the service for a reason of substance (flashed): the permission check was passed.
 REFUSED_ON_THE_MERITS = {
@@ -165,4 +189,4 @@ REFUSED_ON_THE_MERITS = {
     "consortium.confirm": "Tous les membres n'ont pas accepté : Plomberie de la Joliette, Toitures d'Allauch.",
 }
 OPEN_TO_VISITORS = {"main.home", "main.healthz", "accounts.login", "accounts.register", "accounts.logout"}
-OPEN_TO_VISITORS |= {"accounts.invitation"}
+OPEN_TO_VISITORS |= {"accounts.invitation", "passwords.forgot", "passwords.reset"}

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from app.accounts import services as accounts
 from app.accounts.models import Organisation, OrganisationKind, Role
-from app.companies import profiles
-from app.companies.models import Company
+from app.accounts import resets
+from app.companies import claims, profiles
+from app.companies.models import Company, CompanyClaim
 from app.consortium.documents import store as bidpack
 from app.consortium.formation import start as consortium
 from app.consortium.jobs import solve as jobs
@@ -52,6 +53,9 @@ class Ids:
     member: int
     token: str
     zip: str
+    claim: int
+    claim_token: str
+    reset_token: str
 
 
 def _make_user(session: Session):
@@ -122,6 +126,7 @@ def build(app, session: Session) -> Ids:
     consultation = _consultation(session, owner)
     groupement = _groupement(app, session, tender, owner, company.id)
     lot = tender.lots[0]
+    claim, claim_token = _claim(session, owner, world.companies[5])
     return Ids(
         organisation=owner.id,
         company=company.id,
@@ -137,4 +142,18 @@ def build(app, session: Session) -> Ids:
         member=next(m.id for m in groupement.members if m.company_id == world.companies[2]),  # the plumber
         token=token,
         zip=f"groupement-{groupement.id}-v1.zip",
+        claim=claim.id,
+        claim_token=claim_token,
+        reset_token=resets.reset_token(accounts.find_user(session, EMAILS["admin"])),
     )
+
+
+def _claim(session: Session, owner: Organisation, company_id: int) -> tuple[CompanyClaim, str]:
+    """The owner's pending claim of a register company nobody speaks for, its verification link sent."""
+    company = session.get(Company, company_id)
+    company.contact_email = "contact@charpentes.fr"
+    admin = accounts.find_user(session, EMAILS["admin"])
+    claim = claims.request_claim(session, owner, admin, company, "Je suis le gérant.", max_pending=3)
+    token = claims.send_code(session, claim, admin, valid_hours=48)
+    session.commit()
+    return claim, token

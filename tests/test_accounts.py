@@ -55,7 +55,7 @@ def signed_in_as(browser) -> str | None:
     response = browser.get("/tableau-de-bord")
     if response.status_code != 200:
         return None
-    return re.search(r'<div class="account">\s*<span>([^<]*)</span>', text(response)).group(1)
+    return re.search(r'<div class="account">\s*<a href="/compte">([^<]*)</a>', text(response)).group(1)
 
 
 def org_id(user) -> int:

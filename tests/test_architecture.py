@@ -115,6 +115,7 @@ PURE_MODULES = {
     },
     "app/search.py": set(),
     "app/formatting.py": set(),
+    "app/bounds.py": set(),
     "app/consortium/vocabulary.py": set(),
     "app/consortium/request.py": set(),
     "app/consortium/selection/matching.py": set(),

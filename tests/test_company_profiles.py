@@ -76,24 +76,34 @@ def test_create_profile_refuses_bad_siret_and_writes_nothing(owner, browser, ses
     assert session.scalar(select(func.count(Company.id))) == 0
 
 
-def test_create_profile_claims_the_register_entry(owner, browser, session):
-    write_companies(
-        session, [CompanyRecord(siret=SIRET, legal_name="ELEC PROVENCE", commune_insee="13055")], source="sirene"
+def test_create_profile_refuses_a_register_siret_and_leaves_the_entry_as_it_was(owner, browser, session):
+    """A register company is claimed (tests/test_company_claims.py), never overwritten by a profile form: the
+    form once erased the NAF code, legal form, address and contact of the entry it took over."""
+    record = CompanyRecord(
+        siret=SIRET, legal_name="ELEC PROVENCE", commune_insee="13001", naf_code="43.21A", legal_form="5710"
     )
+    write_companies(session, [record], source="sirene")
     session.commit()
-    create(browser)
-    claimed = company(session)
-    assert claimed.source == "sirene" and claimed.legal_name == "Électricité Provence"
+    response = create(browser, legal_name="Autre nom", naf_code="", address="", commune_insee="13055")
+    assert response.status_code == 422 and "figure déjà au répertoire" in text(response)
+    entry = company(session)
+    assert (entry.legal_name, entry.naf_code, entry.legal_form, entry.commune_insee, entry.organisation_id) == (
+        "ELEC PROVENCE",
+        "43.21A",
+        "5710",
+        "13001",
+        None,
+    )
     assert session.scalar(select(func.count(Company.id))) == 1
 
 
-def test_create_profile_refuses_a_siret_claimed_by_another_organisation(owner, browser, make_user, session):
+def test_create_profile_refuses_a_siret_another_organisation_created(owner, browser, make_user, session):
     create(browser)
     browser.logout()
     browser.login(make_user("intrus@autre.fr", organisation_name="Autre").email)
     response = create(browser, legal_name="Usurpation")
     assert response.status_code == 422
-    assert "déjà rattaché à une autre organisation" in text(response)
+    assert "figure déjà au répertoire" in text(response)
     assert company(session).legal_name == "Électricité Provence"
 
 

@@ -31,6 +31,9 @@ MATRIX = {
     "view_company":      (False,   True,    True,  True,  True),
     "edit_company":      (False,   False,   True,  True,  False),
     "create_company":    (False,   False,   True,  True,  False),
+    "claim_company":     (False,   False,   True,  True,  False),
+    "review_claims":     (False,   False,   False, False, True),
+    "manage_account":    (False,   True,    True,  True,  True),
     "import_tender":     (False,   True,    True,  True,  True),
     "edit_tender":       (False,   False,   True,  True,  True),
 }  # fmt: skip
@@ -90,6 +93,7 @@ ROUTE_TESTED = {
     "edit_groupement",
     "answer_invitation",
     "view_documents",
+    "view_claim",  # tests/test_company_claims.py and the route matrix
 }
 
 

@@ -38,7 +38,7 @@ def _signed_in_as(browser) -> str | None:
     response = browser.get("/tableau-de-bord")
     if response.status_code != 200:
         return None
-    return re.search(r'<div class="account">\s*<span>([^<]*)</span>', response.get_data(as_text=True)).group(1)
+    return re.search(r'<div class="account">\s*<a href="/compte">([^<]*)</a>', response.get_data(as_text=True)).group(1)
 
 
 def test_headers_on_page(client):

@@ -30,7 +30,7 @@ def create_operator_command(organisation_name: str, admin_email: str) -> None:
         session.rollback()
         raise CliError(exc.message) from exc
     session.commit()
-    link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/invitation/{token}"
+    link = f"{current_app.config['BASE_URL'].rstrip('/')}/invitation/{token}"
     click.echo(f"Organisation opérateur « {organisation_name} » créée. Lien d'invitation de {admin_email} : {link}")
 
 

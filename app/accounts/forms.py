@@ -70,3 +70,17 @@ class AcceptInvitationForm(_NewPasswordMixin, FrenchForm):
     full_name = StringField(
         "Nom et prénom", validators=[_REQUIRED, Length(max=200)], render_kw={"autocomplete": "name"}
     )
+
+
+class ForgotPasswordForm(FrenchForm):
+    email = _email_field("Adresse e-mail de votre compte", autocomplete="username")
+
+
+class ResetPasswordForm(_NewPasswordMixin, FrenchForm):
+    pass
+
+
+class ChangePasswordForm(_NewPasswordMixin, FrenchForm):
+    current_password = PasswordField(
+        "Mot de passe actuel", validators=[_REQUIRED], render_kw={"autocomplete": "current-password"}
+    )

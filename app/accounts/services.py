@@ -48,7 +48,7 @@ def _check_new_account(session: Session, email: str, password: str) -> None:
 
 
 def _new_user(email: str, full_name: str, password: str) -> User:
-    return User(email=email, full_name=full_name.strip(), password_hash=passwords.hash_password(password))
+    return User(email=email, full_name=checked_full_name(full_name), password_hash=passwords.hash_password(password))
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -183,3 +183,31 @@ def register_invited(session: Session, invitation: Invitation, *, full_name: str
     session.flush()
     accept_invitation(session, invitation, user)
     return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Replace the password after checking the current one; every session of the user ends."""
+    if not passwords.verify_password(user.password_hash, current):
+        raise DomainError("Le mot de passe actuel est incorrect.", field="current_password")
+    set_password(session, user, new)
+
+
+def set_password(session: Session, user: User, new: str) -> None:
+    if (reason := passwords.weakness(new, user.email)) is not None:
+        raise DomainError(reason, field="password")
+    user.password_hash = passwords.hash_password(new)
+    user.end_sessions()
+    session.flush()
+
+
+def log_out_everywhere(session: Session, user: User) -> None:
+    user.end_sessions()
+    session.flush()
+
+
+def checked_full_name(full_name: str) -> str:
+    """A person's name on one line: control characters (newlines forge log lines and mail headers) refused."""
+    name = full_name.strip()
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in name):
+        raise DomainError("Le nom ne peut contenir ni retour à la ligne ni caractère de contrôle.", field="full_name")
+    return name

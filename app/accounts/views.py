@@ -9,22 +9,30 @@ from werkzeug.wrappers import Response
 
 from app.accounts import services
 from app.accounts.forms import AcceptInvitationForm, InviteForm, LoginForm, RegisterForm
-from app.accounts.mail import Message, get_mailer
+from app.accounts.mail import UNDELIVERED, LogMailer, compose, deliver, get_mailer, site_url
 from app.accounts.models import Invitation, Organisation, Role, User
 from app.db import get_or_404, get_session
 from app.forms import FrenchForm, commit_or_show, form_status
 from app.permissions import authorize
-from app.security import limiter, login_rate_key
+from app.security import account_rate_key, address_range_key, limiter, login_rate_key
 
 bp = Blueprint("accounts", __name__)
 
 
+_CONTROL = dict.fromkeys([*range(32), 127])
+
+
 def _safe_next(default: str) -> str:
-    target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
+    """Only a path of this site: one leading « / » then neither « / » nor « \\ » (after removing control
+    characters, which browsers ignore: « /\t/evil.example » is « //evil.example »)."""
+    target = request.args.get("next", "").translate(_CONTROL)
+    if len(target) >= 2 and target[0] == "/" and target[1] not in "/\\":
+        return target
+    return default
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
 def register() -> str | Response:
     form = RegisterForm()
     if form.validate_on_submit():
@@ -46,12 +54,25 @@ def register() -> str | Response:
     return render_template("accounts/register.html", form=form), form_status(form)
 
 
+def _failed(response: Response) -> bool:
+    return response.status_code != 302
+
+
 @bp.route("/connexion", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"],
-    key_func=login_rate_key,
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=login_rate_key, methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    key_func=account_rate_key,
     methods=["POST"],
-    deduct_when=lambda response: response.status_code != 302,
+    deduct_when=_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RANGE_RATE_LIMIT"],
+    key_func=address_range_key,
+    methods=["POST"],
+    deduct_when=_failed,
 )
 def login() -> str | Response:
     form = LoginForm()
@@ -69,6 +90,11 @@ def login() -> str | Response:
 
 @bp.post("/deconnexion")
 def logout() -> Response:
+    """Ends every session of the user, not only this browser's: a copied cookie stops working too."""
+    if current_user.is_authenticated:
+        session = get_session()
+        services.log_out_everywhere(session, current_user)
+        session.commit()
     logout_user()
     flash("Vous êtes déconnecté.", "info")
     return redirect(url_for("main.home"))
@@ -83,11 +109,11 @@ def organisation(organisation_id: int) -> str | Response:
     if request.method == "POST":
         authorize("manage_members", organisation)
         if form.validate_on_submit():
-            link = commit_or_show(
-                form, lambda session: _send_invitation(session, organisation, form.email.data, Role(form.role.data))
+            token = commit_or_show(
+                form, lambda session: _invite(session, organisation, form.email.data, Role(form.role.data))
             )
-            if link is not None:
-                flash(f"Invitation envoyée à {form.email.data}. Lien à lui transmettre : {link}", "success")
+            if token is not None:
+                _send_invitation(organisation, form.email.data.strip().lower(), token)
                 return redirect(url_for(".organisation", organisation_id=organisation.id))
     return render_template(
         "accounts/organisation.html",
@@ -97,8 +123,8 @@ def organisation(organisation_id: int) -> str | Response:
     ), form_status(form)
 
 
-def _send_invitation(session: Session, organisation: Organisation, email: str, role: Role) -> str:
-    invitation, token = services.invite(
+def _invite(session: Session, organisation: Organisation, email: str, role: Role) -> str:
+    _invitation, token = services.invite(
         session,
         organisation=organisation,
         inviter=current_user,
@@ -106,16 +132,20 @@ def _send_invitation(session: Session, organisation: Organisation, email: str, r
         role=role,
         valid_days=current_app.config["INVITATION_VALID_DAYS"],
     )
-    link = url_for(".invitation", token=token, _external=True)
-    get_mailer().send(
-        Message(
-            to=invitation.email,
-            subject=f"Invitation à rejoindre {organisation.name} sur Groupement",
-            body=f"{current_user.full_name} vous invite à rejoindre {organisation.name}.\n"
-            f"Ouvrez ce lien pour accepter (valable {current_app.config['INVITATION_VALID_DAYS']} jours) :\n{link}",
-        )
-    )
-    return link
+    return token
+
+
+def _send_invitation(organisation: Organisation, email: str, token: str) -> None:
+    link = site_url(".invitation", token=token)
+    days = current_app.config["INVITATION_VALID_DAYS"]
+    subject = f"Invitation à rejoindre {organisation.name} sur Groupement"
+    message = compose(email, "organisation_invitation", subject, organisation=organisation, link=link, days=days)
+    if not deliver(message):
+        flash(f"Invitation enregistrée pour {email}. {UNDELIVERED} Lien à lui transmettre : {link}", "error")
+    elif isinstance(get_mailer(), LogMailer):  # no mail server (make run): the inviter passes the link on
+        flash(f"Invitation envoyée à {email} (sans serveur de messagerie). Lien à lui transmettre : {link}", "success")
+    else:
+        flash(f"Invitation envoyée à {email}.", "success")
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])

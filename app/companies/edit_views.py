@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.companies import profiles
+from app.companies import claims, profiles
 from app.companies.forms import CertificationForm, CompetenceForm, CreateCompanyForm, IdentityForm, ReferenceForm
 from app.companies.models import Certification, Company, CompanyReference
 from app.companies.views import commune_choices
@@ -45,6 +45,12 @@ def _save(session, company: Company, form: IdentityForm) -> Company:
     return company
 
 
+def _create(session, organisation, form: CreateCompanyForm) -> Company:
+    company = profiles.create_profile(session, organisation, form.siret.data, _identity(form))
+    claims.declare_new(session, company, current_user)
+    return _save(session, company, form)
+
+
 @bp.route("/nouvelle", methods=["GET", "POST"])
 @login_required
 def create() -> str | Response | tuple[str, int]:
@@ -57,13 +63,10 @@ def create() -> str | Response | tuple[str, int]:
     form = CreateCompanyForm()
     form.commune_insee.choices = commune_choices()
     turnovers = form.turnover_fields(date.today())
+    if not form.is_submitted():
+        form.siret.data = request.args.get("siret", "")[:20]
     if form.validate_on_submit():
-        company = commit_or_show(
-            form,
-            lambda session: _save(
-                session, profiles.create_profile(session, organisation, form.siret.data, _identity(form)), form
-            ),
-        )
+        company = commit_or_show(form, lambda session: _create(session, organisation, form))
         if company is not None:
             flash("Profil d'entreprise enregistré.", "success")
             return redirect(url_for("companies.profile", company_id=company.id))

@@ -14,12 +14,16 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from app.bounds import AMOUNT_EUR, MAX_AMOUNT_EUR, Range, date_error
 from app.companies.sizes import SizeCategory
 from app.forms import FrenchForm
 
 _REQUIRED = DataRequired(message="Ce champ est obligatoire.")
+HEADCOUNT = Range(0, 500_000)
+REFERENCE_AMOUNT = Range(1, MAX_AMOUNT_EUR, " €")
+REFERENCE_YEAR = Range(1990, 2100)
 RADII = (5, 10, 20, 30, 50, 100)
 CERTIFICATION_SCHEMES = (
     "Qualibat",
@@ -71,13 +75,18 @@ class IdentityForm(FrenchForm):
     address = StringField("Adresse", validators=[Optional(), Length(max=250)], filters=[_strip])
     postcode = StringField("Code postal", validators=[Optional(), Length(min=5, max=5)], filters=[_strip])
     commune_insee = SelectField("Commune", choices=[], validators=[_REQUIRED])
-    headcount = IntegerField("Effectif salarié", validators=[Optional(), NumberRange(min=0, max=500_000)])
-    turnover_1 = IntegerField(validators=[Optional(), NumberRange(min=0)])
-    turnover_2 = IntegerField(validators=[Optional(), NumberRange(min=0)])
-    turnover_3 = IntegerField(validators=[Optional(), NumberRange(min=0)])
+    headcount = IntegerField(
+        "Effectif salarié", validators=[Optional(), NumberRange(**HEADCOUNT.number_range("Effectif salarié"))]
+    )
+    # Labelled with their year by ``turnover_fields``.
+    turnover_1 = IntegerField(validators=[Optional(), NumberRange(**AMOUNT_EUR.number_range("Chiffre d'affaires"))])
+    turnover_2 = IntegerField(validators=[Optional(), NumberRange(**AMOUNT_EUR.number_range("Chiffre d'affaires"))])
+    turnover_3 = IntegerField(validators=[Optional(), NumberRange(**AMOUNT_EUR.number_range("Chiffre d'affaires"))])
     open_to_groupements = BooleanField("Ouverte aux groupements", default=True)
     committed_capacity_eur = IntegerField(
-        "Capacité déjà engagée (€ HT)", validators=[Optional(), NumberRange(min=0)], default=0
+        "Capacité déjà engagée (€ HT)",
+        validators=[Optional(), NumberRange(**AMOUNT_EUR.number_range("Capacité déjà engagée (€ HT)"))],
+        default=0,
     )
     contact_name = StringField("Personne à contacter", validators=[Optional(), Length(max=200)], filters=[_strip])
     contact_email = EmailField(
@@ -114,10 +123,16 @@ class CertificationForm(FrenchForm):
     label = StringField("Intitulé", validators=[Optional(), Length(max=200)], filters=[_strip])
     valid_until = DateField("Valable jusqu'au", validators=[Optional()])
 
+    def validate_valid_until(self, field) -> None:
+        if reason := date_error(field.data):
+            raise ValidationError(f"« Valable jusqu'au » : {reason}.")
+
 
 class ReferenceForm(FrenchForm):
     title = StringField("Objet du marché", validators=[_REQUIRED, Length(max=300)], filters=[_strip])
     buyer = StringField("Acheteur", validators=[_REQUIRED, Length(max=200)], filters=[_strip])
     cpv_code = StringField("Code CPV", validators=[_REQUIRED, Length(max=10)], filters=[_strip])
-    amount_eur = IntegerField("Montant (€ HT)", validators=[_REQUIRED, NumberRange(min=1)])
-    year = IntegerField("Année", validators=[_REQUIRED, NumberRange(min=1990, max=2100)])
+    amount_eur = IntegerField(
+        "Montant (€ HT)", validators=[_REQUIRED, NumberRange(**REFERENCE_AMOUNT.number_range("Montant (€ HT)"))]
+    )
+    year = IntegerField("Année", validators=[_REQUIRED, NumberRange(**REFERENCE_YEAR.number_range("Année"))])

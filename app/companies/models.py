@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.accounts.models import Organisation
+from app.accounts.models import Organisation, User
 from app.companies.sizes import SizeCategory
 from app.db import Base, UTCDateTime, db_enum, utcnow
 from app.reference.models import Commune
@@ -50,6 +50,8 @@ class Company(Base):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(30))
     source: Mapped[str] = mapped_column(String(10))  # "sirene", "demo", "profile"
+    # The contact asked not to receive groupement invitations by e-mail (the link in every such message).
+    invitation_mail_opt_out: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -153,3 +155,77 @@ class RegisterVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ClaimStatus(enum.StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # by the operator after it was verified, or cancelled by the claimer before
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return CLAIM_STATUS_LABELS[self]
+
+
+CLAIM_STATUS_LABELS = {
+    ClaimStatus.PENDING: "en attente de vérification",
+    ClaimStatus.VERIFIED: "vérifié",
+    ClaimStatus.REJECTED: "refusé",
+    ClaimStatus.WITHDRAWN: "retiré",
+    ClaimStatus.CANCELLED: "annulé",
+}
+
+
+class CompanyClaim(Base):
+    """An organisation's request to speak for a company of the register. It gives no power until verified — by a
+    link sent to the register's contact address, or by the operator. ``Company.organisation_id`` is set only then."""
+
+    __tablename__ = "company_claim"
+    __table_args__ = (Index("ix_company_claim_status_created_at", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    status: Mapped[ClaimStatus] = mapped_column(db_enum(ClaimStatus, "claim_status"), default=ClaimStatus.PENDING)
+    evidence: Mapped[str] = mapped_column(Text, default="")  # what the claimer tells the operator
+    # The e-mail verification: only the SHA-256 of the link's token is kept.
+    code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    code_sent_to: Mapped[str | None] = mapped_column(String(254))
+    code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    method: Mapped[str | None] = mapped_column(String(20))  # "email" | "operator"
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    company: Mapped[Company] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    events: Mapped[list[ClaimEvent]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", order_by="ClaimEvent.id"
+    )
+
+    @property
+    def contested(self) -> bool:
+        """The company already speaks through another organisation: only the operator can decide."""
+        return self.company.organisation_id is not None and self.company.organisation_id != self.organisation_id
+
+
+class ClaimEvent(Base):
+    """The audit trail of a claim: who did what, when, and why."""
+
+    __tablename__ = "claim_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("company_claim.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    claim: Mapped[CompanyClaim] = relationship(back_populates="events")
+    user: Mapped[User | None] = relationship()

@@ -40,18 +40,21 @@ class Identity:
 
 
 def create_profile(session: Session, organisation: Organisation, siret: str, identity: Identity) -> Company:
-    """The organisation's company: a register entry with that SIRET when nobody has claimed it, else a new one."""
+    """A company absent from the register, described by the organisation that speaks for it. A SIRET the register
+    holds is claimed instead (``app.companies.claims``): nobody writes over a register entry without proof."""
     if organisation.kind not in COMPANY_KINDS:
         raise DomainError("Seules les PME et les grands groupes ont un profil d'entreprise.")
     if (reason := siret_error(siret)) is not None:
         raise DomainError(reason, field="siret")
     siret = siret.replace(" ", "")
     naf = _checked_naf(session, identity)
-    company = session.scalar(select(Company).where(Company.siret == siret))
-    if company is not None and company.organisation_id not in (None, organisation.id):
-        raise DomainError("Ce SIRET est déjà rattaché à une autre organisation.", field="siret")
-    if company is None:
-        company = Company(siret=siret, siren=siret[:9], source="profile", competences=[], turnovers=[])
+    if session.scalar(select(Company.id).where(Company.siret == siret)) is not None:
+        raise DomainError(
+            "Ce SIRET figure déjà au répertoire : demandez le rattachement de cette entreprise "
+            "(« Rattacher une entreprise ») plutôt que d'en créer le profil.",
+            field="siret",
+        )
+    company = Company(siret=siret, siren=siret[:9], source="profile", competences=[], turnovers=[])
     company.organisation = organisation
     _apply_identity(company, identity, naf)
     session.add(company)

@@ -24,7 +24,8 @@ class Groupement(Base):
     __tablename__ = "groupement"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    # RESTRICT: tender data never takes a groupement with it (a newer version of the notice updates it in place).
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="RESTRICT"), index=True)
     # The initiating organisation; none for a groupement built from the command line for a company without one.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     # The initiating company, when the organisation bids with one of its companies (the SME or the large group).
@@ -41,6 +42,9 @@ class Groupement(Base):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The tender's revisions (``TenderRevision``) created after this moment are shown on the page until someone
+    # acknowledges them or asks for a new solve; set when the groupement is opened.
+    tender_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -145,7 +149,8 @@ class Assignment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"))
-    lot_id: Mapped[int] = mapped_column(ForeignKey("tender_lot.id", ondelete="CASCADE"))
+    # RESTRICT: a lot a newer version of the notice no longer has is withdrawn, never deleted.
+    lot_id: Mapped[int] = mapped_column(ForeignKey("tender_lot.id", ondelete="RESTRICT"))
     requirement: Mapped[str] = mapped_column(String(60))  # a CPV code or a certification
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
     amount_eur: Mapped[int] = mapped_column(BigInteger)

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from app import schema
 from app.accounts.models import Organisation, OrganisationKind
+from app.companies.claims import claims_of, pending_count
 from app.companies.owned import companies_of
 from app.db import get_session
 from app.permissions import authorize, may
@@ -26,13 +27,21 @@ def home() -> str:
 @bp.get("/tableau-de-bord")
 def dashboard() -> str:
     authorize("view_dashboard")
-    statistics = None
+    session = get_session()
+    statistics = claims_to_review = None
     if may(current_user, "view_statistics"):
-        rows = get_session().execute(select(Organisation.kind, func.count(Organisation.id)).group_by(Organisation.kind))
+        rows = session.execute(select(Organisation.kind, func.count(Organisation.id)).group_by(Organisation.kind))
         counts = {kind: count for kind, count in rows}
         statistics = [(kind.label, counts.get(kind, 0)) for kind in OrganisationKind]
-    companies = companies_of(get_session(), current_user.organisation_ids)
-    return render_template("main/dashboard.html", statistics=statistics, companies=companies)
+    if may(current_user, "review_claims"):
+        claims_to_review = pending_count(session)
+    return render_template(
+        "main/dashboard.html",
+        statistics=statistics,
+        claims_to_review=claims_to_review,
+        companies=companies_of(session, current_user.organisation_ids),
+        claims=claims_of(session, current_user.organisation_ids),
+    )
 
 
 @bp.get("/healthz")

@@ -71,10 +71,15 @@ def parse_command(output: str, paths: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+def _operator(_tender) -> bool:
+    """The command line is the operator's: it supersedes any tender, whoever imported it."""
+    return True
+
+
 @tenders_cli.command("import")
 @_PATHS
 def import_command(paths: tuple[Path, ...]) -> None:
-    """Store notices: a re-import changes nothing, a newer version supersedes the older one."""
+    """Store notices: a re-import changes nothing, a newer version updates the stored tender in place."""
     files = list(notice_files(paths))
     counts: Counter[str] = Counter()
     problems: list[str] = []
@@ -82,7 +87,7 @@ def import_command(paths: tuple[Path, ...]) -> None:
     with click.progressbar(files, label="Import des avis", file=sys.stderr, show_pos=True) as bar:
         for path in bar:
             try:
-                outcome = import_notice(session, path.read_bytes(), path.name)
+                outcome = import_notice(session, path.read_bytes(), path.name, may_supersede=_operator)
             except (NoticeParseError, OSError) as exc:
                 session.rollback()
                 counts["failed"] += 1

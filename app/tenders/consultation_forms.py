@@ -11,10 +11,13 @@ from wtforms import DateField, FieldList, Form, FormField, IntegerField, SelectF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
+from app.bounds import AMOUNT_EUR, Range, date_error
 from app.forms import FrenchForm
 from app.tenders.consultations import ConsultationInput, LotInput
 
 LOT_ROWS = 10
+DURATION_MONTHS = Range(1, 600, " mois")
+MAX_LOTS = Range(1, LOT_ROWS)
 REQUIRED = "Ce champ est obligatoire."
 AMOUNT_HELP = "écrivez par exemple « 120 000 » ou « 120000,50 »"
 _UNIT = re.compile(r"(?:€|euros?|eur)?\s*(?:ht)?\s*$", re.IGNORECASE)
@@ -88,12 +91,18 @@ class LotForm(Form):
         description="8 chiffres, par exemple 45261000.",
         render_kw={"required": False},
     )
-    value = AmountField("Valeur estimée (€ HT)", validators=[_amount_required, _positive])
+    value = AmountField(
+        "Valeur estimée (€ HT)",
+        validators=[_amount_required, _positive, NumberRange(**AMOUNT_EUR.number_range("Valeur estimée (€ HT)"))],
+    )
     duration_months = IntegerField(
         "Durée (mois)",
-        validators=[Optional(), NumberRange(min=1, max=600, message="Entre 1 et 600 mois.")],
+        validators=[Optional(), NumberRange(**DURATION_MONTHS.number_range("Durée (mois)"))],
     )
-    min_turnover = AmountField("Chiffre d'affaires minimum (€)", validators=[Optional(), _positive])
+    min_turnover = AmountField(
+        "Chiffre d'affaires minimum (€)",
+        validators=[Optional(), _positive, NumberRange(**AMOUNT_EUR.number_range("Chiffre d'affaires minimum (€)"))],
+    )
     certifications = TextAreaField(
         "Certifications exigées", description="Une par ligne : Qualibat 1552, RGE, ISO 9001…", render_kw={"rows": 2}
     )
@@ -130,7 +139,7 @@ class ConsultationForm(FrenchForm):
     commune = SelectField("Lieu d'exécution", choices=[], validators=[DataRequired("Choisissez une commune.")])
     max_lots = IntegerField(
         "Nombre maximum de lots par candidat",
-        validators=[Optional(), NumberRange(min=1, max=LOT_ROWS, message=f"Entre 1 et {LOT_ROWS}.")],
+        validators=[Optional(), NumberRange(**MAX_LOTS.number_range("Nombre maximum de lots par candidat"))],
         description="Laissez vide s'il n'y a pas de limite.",
     )
     lots = FieldList(FormField(LotForm), min_entries=LOT_ROWS, max_entries=LOT_ROWS)
@@ -138,6 +147,8 @@ class ConsultationForm(FrenchForm):
     def validate_deadline(self, field) -> None:
         if field.data and field.data < date.today():
             raise ValidationError("La date limite ne peut pas être passée.")
+        if reason := date_error(field.data):
+            raise ValidationError(f"« Date limite de réception des offres » : {reason}.")
 
     def filled_rows(self) -> list[LotForm]:
         return [entry.form for entry in self.lots if not entry.form.is_blank()]

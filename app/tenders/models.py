@@ -1,4 +1,5 @@
-"""Imported tender notices, their lots and the competences each lot requires."""
+"""Imported tender notices, their lots, the competences each lot requires, and what each newer version of a notice
+changed. Tender data never takes groupement data with it: nothing here cascades into ``app.consortium``."""
 
 from __future__ import annotations
 
@@ -58,9 +59,15 @@ class Tender(Base):
     lots: Mapped[list[TenderLot]] = relationship(
         back_populates="tender", cascade="all, delete-orphan", order_by="TenderLot.position"
     )
+    revisions: Mapped[list[TenderRevision]] = relationship(
+        back_populates="tender", cascade="all, delete-orphan", order_by="TenderRevision.id"
+    )
 
 
 class TenderLot(Base):
+    """A lot of the tender's latest version, or one a later version withdrew (``withdrawn_at``): a lot is never
+    deleted by an import, since groupements may assign it. Active lots come first, in the notice's order."""
+
     __tablename__ = "tender_lot"
     __table_args__ = (UniqueConstraint("tender_id", "position"),)
 
@@ -86,6 +93,7 @@ class TenderLot(Base):
     min_turnover_eur: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
     selection_criteria: Mapped[list] = mapped_column(JSON, default=list)
     award_criteria: Mapped[list] = mapped_column(JSON, default=list)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when a newer version no longer had it
 
     tender: Mapped[Tender] = relationship(back_populates="lots")
     requirements: Mapped[list[LotRequirement]] = relationship(
@@ -95,6 +103,10 @@ class TenderLot(Base):
     @property
     def nuts_codes(self) -> list[str]:
         return [code for code in self.nuts.split(";") if code]
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class LotRequirement(Base):
@@ -114,3 +126,20 @@ class LotRequirement(Base):
     source: Mapped[str] = mapped_column(String(60))  # "main-cpv", "selection:technical-professional", "user"…
 
     lot: Mapped[TenderLot] = relationship(back_populates="requirements")
+
+
+class TenderRevision(Base):
+    """A newer version of a notice, imported over an older one: ``changes`` lists in short French sentences what
+    it changed (lots added, withdrawn or retitled, values, deadline, requirements per lot). The groupements on the
+    tender show the revisions created since their ``tender_seen_at``."""
+
+    __tablename__ = "tender_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tender.id", ondelete="CASCADE"), index=True)
+    previous_version: Mapped[str | None] = mapped_column(String(20))
+    version: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changes: Mapped[list] = mapped_column(JSON, default=list)
+
+    tender: Mapped[Tender] = relationship(back_populates="revisions")

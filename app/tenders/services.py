@@ -1,9 +1,12 @@
-"""Import notices into tenders: idempotent on (format, notice id) and version. Flushes, never commits."""
+"""Import notices into tenders: idempotent on (format, notice id) and version. A newer version is applied in place
+by ``versions`` (lots matched by identifier, withdrawn rather than deleted) and only by those allowed to supersede
+the stored one. Flushes, never commits."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -11,13 +14,23 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.errors import DomainError
 from app.reference.cpv_labels import cpv_labels
-from app.tenders.models import LotRequirement, Tender, TenderLot
+from app.tenders.lot_rows import new_lot
+from app.tenders.models import Tender, TenderRevision
 from app.tenders.parsing.dispatch import parse_notice
-from app.tenders.parsing.model import Lot, Notice, Skipped
-from app.tenders.parsing.requirements import required_competences
+from app.tenders.parsing.model import Notice, NoticeParseError, Skipped
+from app.tenders.versions import Before, apply_version
 
 PARIS = ZoneInfo("Europe/Paris")
+REFUSED = (
+    "Cet avis a été importé par une autre organisation : seule celle-ci ou l'opérateur de la plateforme peut en "
+    "importer une nouvelle version."
+)
+REFUSED_OPERATOR = (
+    "Cet avis a été importé par l'opérateur de la plateforme : seul l'opérateur peut en importer une nouvelle "
+    "version."
+)
 
 
 @dataclass(frozen=True)
@@ -25,36 +38,67 @@ class ImportOutcome:
     status: str  # "imported" | "updated" | "unchanged" | "skipped"
     tender: Tender | None = None
     reason: str | None = None
+    revision: TenderRevision | None = None  # what a newer version changed ("updated")
 
 
-def import_notice(session: Session, data: bytes, source_name: str, organisation_id: int | None = None) -> ImportOutcome:
-    """Store a notice. A re-import of the same version changes nothing; a newer version supersedes the stored
-    one; an older one is skipped. Raises NoticeParseError for unreadable XML."""
+def _nobody(_tender: Tender) -> bool:
+    return False
+
+
+def import_notice(
+    session: Session,
+    data: bytes,
+    source_name: str,
+    organisation_id: int | None = None,
+    *,
+    may_supersede: Callable[[Tender], bool] = _nobody,
+) -> ImportOutcome:
+    """Store a notice. A re-import of the same version changes nothing; an older one is skipped; a newer one
+    updates the stored tender in place and records a ``TenderRevision``, when ``may_supersede(tender)`` — the
+    caller's permission rule: the organisation that imported it or the operator (the command line is the
+    operator); by default nobody. Otherwise it is refused (``DomainError`` on the field ``notice``) and nothing
+    changes. A new tender is recorded under ``organisation_id``. Raises NoticeParseError for unreadable XML."""
     parsed = parse_notice(data)
     if isinstance(parsed, Skipped):
         return ImportOutcome("skipped", reason=parsed.reason)
     tender = session.scalar(
         select(Tender).where(Tender.format == parsed.format.value, Tender.notice_id == parsed.notice_id)
     )
-    if tender is not None:
-        if _version_key(parsed.version) < _version_key(tender.version):
-            return ImportOutcome("skipped", tender, f"version {parsed.version} plus ancienne que {tender.version}")
-        if _version_key(parsed.version) == _version_key(tender.version):
-            return ImportOutcome("unchanged", tender)
-    status = "imported" if tender is None else "updated"
+    labels = cpv_labels(session, (c for lot in parsed.lots for c in (lot.main_cpv, *lot.additional_cpv)))
     if tender is None:
         tender = Tender(format=parsed.format.value, notice_id=parsed.notice_id, organisation_id=organisation_id)
+        _fill(tender, parsed, data, source_name)
+        tender.lots = [new_lot(position, lot, labels) for position, lot in enumerate(parsed.lots, start=1)]
         session.add(tender)
-    _fill(session, tender, parsed, data, source_name)
-    session.flush()
-    return ImportOutcome(status, tender)
+        session.flush()
+        return ImportOutcome("imported", tender)
+    if _version_key(parsed.version) < _version_key(tender.version):
+        return ImportOutcome("skipped", tender, f"version {parsed.version} plus ancienne que {tender.version}")
+    if _version_key(parsed.version) == _version_key(tender.version):
+        return ImportOutcome("unchanged", tender)
+    if not may_supersede(tender):
+        raise DomainError(REFUSED if tender.organisation_id is not None else REFUSED_OPERATOR, field="notice")
+    previous, before = _stored_notice(tender), Before.of(tender)
+    _fill(tender, parsed, data, source_name)
+    revision = apply_version(session, tender, parsed, previous, before, labels)
+    return ImportOutcome("updated", tender, revision=revision)
+
+
+def _stored_notice(tender: Tender) -> Notice | None:
+    """The version stored, read again from its XML; None when it cannot be (the parser has changed its mind)."""
+    try:
+        parsed = parse_notice(tender.xml)
+    except NoticeParseError:
+        return None
+    return parsed if isinstance(parsed, Notice) else None
 
 
 def _version_key(version: str | None) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", version or "")) or (0,)
 
 
-def _fill(session: Session, tender: Tender, notice: Notice, data: bytes, source_name: str) -> None:
+def _fill(tender: Tender, notice: Notice, data: bytes, source_name: str) -> None:
+    """The tender's own columns from the notice (its lots are the caller's)."""
     buyer = notice.buyer
     deadline = notice.deadline
     tender.version, tender.subtype, tender.language = notice.version, notice.subtype, notice.language
@@ -74,10 +118,6 @@ def _fill(session: Session, tender: Tender, notice: Notice, data: bytes, source_
     tender.max_lots_submitted, tender.max_lots_awarded = notice.max_lots_submitted, notice.max_lots_awarded
     tender.groupement_legal_form = notice.groupement_legal_form
     tender.source_name, tender.xml, tender.xml_sha256 = source_name[:255], data, hashlib.sha256(data).hexdigest()
-    labels = cpv_labels(session, (c for lot in notice.lots for c in (lot.main_cpv, *lot.additional_cpv)))
-    tender.lots.clear()
-    session.flush()  # the old lots go before the new ones take their positions
-    tender.lots.extend(_lot(position, lot, labels) for position, lot in enumerate(notice.lots, start=1))
 
 
 def _zone(at) -> str | None:
@@ -99,52 +139,3 @@ def _deadline_utc(notice: Notice) -> datetime | None:
     moment = datetime.combine(notice.deadline.day, at.replace(tzinfo=None) if at else datetime.max.time())
     zone = at.tzinfo if at is not None and at.tzinfo is not None else PARIS
     return moment.replace(tzinfo=zone).astimezone(UTC)
-
-
-def _lot(position: int, lot: Lot, labels: dict[str, str]) -> TenderLot:
-    turnovers = [c.min_turnover_eur for c in lot.selection_criteria if c.min_turnover_eur is not None]
-    return TenderLot(
-        position=position,
-        lot_id=lot.lot_id[:50],
-        internal_number=lot.internal_number,
-        title=lot.title,
-        description=lot.description,
-        main_cpv=lot.main_cpv,
-        nuts=";".join(lot.nuts),
-        town=lot.town,
-        postcode=lot.postcode,
-        value_amount=lot.estimated_value.amount if lot.estimated_value else None,
-        value_currency=lot.estimated_value.currency if lot.estimated_value else None,
-        duration_days=lot.duration_days,
-        duration_text=lot.duration_text,
-        start_date=lot.start,
-        end_date=lot.end,
-        sme_suitable=lot.sme_suitable,
-        reserved=lot.reserved,
-        min_turnover_eur=max(turnovers) if turnovers else None,
-        selection_criteria=[
-            {
-                "type": c.type.value,
-                "code": c.code,
-                "text": c.text,
-                "min_turnover_eur": str(c.min_turnover_eur) if c.min_turnover_eur is not None else None,
-            }
-            for c in lot.selection_criteria
-        ],
-        award_criteria=[
-            {"type": c.type, "name": c.name, "weight": str(c.weight) if c.weight is not None else None}
-            for c in lot.award_criteria
-        ],
-        requirements=[
-            LotRequirement(kind=r.kind, code=r.code, label=labels.get(r.code, r.label)[:300], source=r.source)
-            for r in _unique(required_competences(lot))
-        ],
-    )
-
-
-def _unique(requirements):
-    seen: set[tuple[str, str]] = set()
-    for requirement in requirements:
-        if (requirement.kind, requirement.code) not in seen:
-            seen.add((requirement.kind, requirement.code))
-            yield requirement

@@ -65,7 +65,12 @@ def upload() -> str | Response | tuple[str, int]:
             outcome = commit_or_show(
                 form,
                 lambda session: import_notice(
-                    session, upload_file.read(), upload_file.filename or "avis.xml", organisation_id
+                    session,
+                    upload_file.read(),
+                    upload_file.filename or "avis.xml",
+                    organisation_id,
+                    # The importing organisation and the operator: the rule of who edits a tender.
+                    may_supersede=lambda tender: may(current_user, "edit_tender", tender),
                 ),
             )
         except NoticeParseError as error:
@@ -79,7 +84,11 @@ def upload() -> str | Response | tuple[str, int]:
 
 _MESSAGES = {
     "imported": ("Avis importé.", "success"),
-    "updated": ("Nouvelle version de l'avis importée ; elle remplace la précédente.", "success"),
+    "updated": (
+        "Nouvelle version de l'avis importée : l'appel d'offres est mis à jour, les lots retirés sont signalés et "
+        "les groupements constitués sur cet avis affichent les modifications.",
+        "success",
+    ),
     "unchanged": ("Cet avis était déjà importé dans cette version : rien n'a changé.", "info"),
 }
 

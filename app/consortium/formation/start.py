@@ -1,5 +1,7 @@
 """Opening a groupement and asking for a solve: the dossier, the request checked, the run queued. The run itself is
-``runs.execute_run``, executed by ``app.consortium.jobs``. Services flush; the view or the CLI commits."""
+``runs.execute_run``, executed by ``app.consortium.jobs``. Asking for a solve, like acknowledging them, settles the
+changes of the tender's notice the page shows (``Groupement.tender_seen_at``). Services flush; the view or the CLI
+commits."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Organisation, User
 from app.consortium.models import Groupement, SolverRun
 from app.consortium.request import Request
-from app.consortium.selection.lots import chosen_lots
+from app.consortium.selection.lots import chosen_lots, still_in_notice
 from app.consortium.vocabulary import GroupementStatus, RunState
 from app.consortium.workflow import audit
 from app.consortium.workflow.transitions import accepted_ids, declined
@@ -51,12 +53,20 @@ def queue_run(session: Session, groupement: Groupement, user: User | None, reque
             raise DomainError("Un calcul est déjà en cours pour ce groupement : attendez qu'il se termine.")
     check_request(groupement.tender, request)
     groupement.options = request.to_json()
+    groupement.tender_seen_at = now  # the solve reads the tender as it is now
     run = SolverRun(parameters=request.to_json())
     groupement.runs.append(run)
     if groupement.id is not None:
         audit.record(groupement, user, "calcul demandé", _describe(request))
     session.flush()
     return run
+
+
+def acknowledge_tender_changes(session: Session, groupement: Groupement, user: User | None) -> None:
+    """Someone has read what the newer versions of the notice changed: the page stops showing them."""
+    groupement.tender_seen_at = utcnow()
+    audit.record(groupement, user, "modifications de l'avis lues", f"Avis en version {groupement.tender.version}.")
+    session.flush()
 
 
 def check_request(tender: Tender, request: Request) -> None:
@@ -81,11 +91,16 @@ def _describe(request: Request) -> str:
     return "Calcul : " + ", ".join(parts) + "."
 
 
+def last_request(groupement: Groupement) -> Request:
+    """What the groupement last asked, less the lots a newer version of the notice withdrew since: the re-solve."""
+    return still_in_notice(groupement.tender.lots, Request.from_json(groupement.options))
+
+
 def request_keeping_accepted(groupement: Groupement) -> Request:
     """The groupement's last request, with the companies that accepted locked in and those that declined left out:
     the re-solve after a decline."""
     out = tuple(m.company_id for m in declined(groupement))
-    return adjusted(Request.from_json(groupement.options), impose=accepted_ids(groupement), exclude=out)
+    return adjusted(last_request(groupement), impose=accepted_ids(groupement), exclude=out)
 
 
 def adjusted(request: Request, *, impose: tuple[int, ...] = (), exclude: tuple[int, ...] = ()) -> Request:

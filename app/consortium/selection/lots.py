@@ -4,7 +4,7 @@ requires, and where it is performed."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -32,24 +32,43 @@ class Site:
 
 
 def load_lots(session: Session, tender: Tender) -> list[TenderLot]:
-    """The tender's lots in its order, with their requirements."""
+    """The tender's lots in its order (those withdrawn from the notice last), with their requirements."""
     stmt = select(TenderLot).where(TenderLot.tender_id == tender.id).order_by(TenderLot.position)
     return list(session.scalars(stmt.options(selectinload(TenderLot.requirements))))
 
 
 def chosen_lots(lots: Sequence[TenderLot], request: Request) -> tuple[list[TenderLot], tuple[int, ...]]:
     """The lots to solve, in the tender's order, and the requested lots the initiating company performs itself.
-    Refuses lot ids of another tender, and a request that leaves nothing to solve."""
-    known = {lot.id for lot in lots}
-    if unknown := [i for i in (*request.lot_ids, *request.self_lot_ids) if i not in known]:
+    Refuses lot ids of another tender, lots a newer version of the notice withdrew, and a request that leaves
+    nothing to solve. No lot asked: every lot still in the notice."""
+    known = {lot.id: lot for lot in lots}
+    asked_ids = (*request.lot_ids, *request.self_lot_ids)
+    if unknown := [i for i in asked_ids if i not in known]:
         raise DomainError(f"Le lot n° {unknown[0]} n'appartient pas à cet appel d'offres.", field="lots")
-    asked = set(request.lot_ids) or known
-    self_lots = tuple(lot.id for lot in lots if lot.id in asked and lot.id in request.self_lot_ids)
-    chosen = [lot for lot in lots if lot.id in asked and lot.id not in self_lots]
+    if withdrawn := [known[i] for i in asked_ids if known[i].withdrawn_at is not None]:
+        raise DomainError(
+            f"Le lot {lot_label(withdrawn[0])} a été retiré de l'avis par une nouvelle version : il ne peut plus "
+            "être choisi.",
+            field="lots",
+        )
+    active = [lot for lot in lots if lot.withdrawn_at is None]
+    asked = set(request.lot_ids) or {lot.id for lot in active}
+    self_lots = tuple(lot.id for lot in active if lot.id in asked and lot.id in request.self_lot_ids)
+    chosen = [lot for lot in active if lot.id in asked and lot.id not in self_lots]
     if not chosen:
-        why = "votre entreprise réalise elle-même tous les lots retenus" if lots else "l'avis ne comporte aucun lot"
+        why = "votre entreprise réalise elle-même tous les lots retenus" if active else "l'avis ne comporte aucun lot"
         raise DomainError(f"Aucun lot à pourvoir : {why}.", field="lots")
     return chosen, self_lots
+
+
+def still_in_notice(lots: Sequence[TenderLot], request: Request) -> Request:
+    """``request`` without the lots a newer version of the notice withdrew, to solve again what is left; unchanged
+    when nothing of what it asked would be left (``chosen_lots`` then says why)."""
+    gone = {lot.id for lot in lots if lot.withdrawn_at is not None}
+    lot_ids = tuple(i for i in request.lot_ids if i not in gone)
+    if not gone or (request.lot_ids and not lot_ids):
+        return request
+    return replace(request, lot_ids=lot_ids, self_lot_ids=tuple(i for i in request.self_lot_ids if i not in gone))
 
 
 def lot_label(lot: TenderLot) -> str:

@@ -18,10 +18,15 @@ from wtforms.validators import NumberRange, Optional
 
 from app.companies.identifiers import normalise_siret
 from app.companies.models import Company
+from app.bounds import Range
 from app.consortium.request import DEFAULT_MAX_MEMBERS, DEFAULT_RADIUS_KM, MAX_MEMBERS_LIMIT, Form, Request
 from app.errors import DomainError
 from app.forms import FrenchForm
 from app.tenders.models import Tender
+
+
+MEMBERS = Range(1, MAX_MEMBERS_LIMIT, " membres")
+RADIUS_KM = Range(1, 1000, " km")
 
 
 class CheckboxesField(SelectMultipleField):
@@ -41,12 +46,12 @@ class GroupementForm(FrenchForm):
     max_members = IntegerField(
         "Nombre maximal de membres",
         default=DEFAULT_MAX_MEMBERS,
-        validators=[NumberRange(1, MAX_MEMBERS_LIMIT, message=f"Entre 1 et {MAX_MEMBERS_LIMIT} membres.")],
+        validators=[NumberRange(**MEMBERS.number_range("Nombre maximal de membres"))],
     )
     radius_km = IntegerField(
         "Rayon de recherche (km)",
         default=DEFAULT_RADIUS_KM,
-        validators=[Optional(), NumberRange(1, 1000, message="Entre 1 et 1 000 km.")],
+        validators=[Optional(), NumberRange(**RADIUS_KM.number_range("Rayon de recherche (km)"))],
         description="Autour du lieu d'exécution de chaque lot. Vide : sans limite.",
     )
     exclude = TextAreaField(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask import render_template
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.companies.sizes import counts_as_sme
 from app.consortium.models import Groupement, Proposal, SolverRun
@@ -15,6 +16,7 @@ from app.consortium.workflow.transitions import MANUAL_MOVES, declined
 from app.db import get_session, utcnow
 from app.permissions import may
 from app.reference.cpv_labels import cpv_labels
+from app.tenders.models import TenderLot, TenderRevision
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,21 @@ def groupement_page(groupement: Groupement) -> str:
         declined=declined(groupement),
         moves=MANUAL_MOVES.get(groupement.status, ()),
         requirement_labels=labels,
+        revisions=unseen_revisions(groupement),
     )
+
+
+def unseen_revisions(groupement: Groupement) -> list[TenderRevision]:
+    """The newer versions of the tender's notice imported since the groupement last read the tender (opened,
+    acknowledged the changes or asked for a solve), oldest first."""
+    since = groupement.tender_seen_at or groupement.created_at
+    stmt = select(TenderRevision).where(TenderRevision.tender_id == groupement.tender_id)
+    return list(get_session().scalars(stmt.where(TenderRevision.created_at > since).order_by(TenderRevision.id)))
+
+
+def lot_heading(lot: TenderLot) -> str:
+    heading = f"Lot {lot.lot_id} – {lot.title}"
+    return f"{heading} (lot retiré de l'avis)" if lot.withdrawn else heading
 
 
 def _view(groupement: Groupement, proposal: Proposal) -> ProposalView:
@@ -60,7 +76,7 @@ def _view(groupement: Groupement, proposal: Proposal) -> ProposalView:
     by_lot: dict[int, list] = {}
     for assignment in proposal.assignments:
         by_lot.setdefault(assignment.lot_id, []).append(assignment)
-    lots = [(f"Lot {lot.lot_id} – {lot.title}", by_lot[lot.id]) for lot in groupement.tender.lots if lot.id in by_lot]
+    lots = [(lot_heading(lot), by_lot[lot.id]) for lot in groupement.tender.lots if lot.id in by_lot]
     return ProposalView(proposal, total, sme / total if total else None, lots, proposal.id == groupement.proposal_id)
 
 

@@ -16,7 +16,6 @@ from app.companies.owned import companies_of
 from app.consortium.formation import start
 from app.consortium.jobs.solve import submit
 from app.consortium.models import Groupement, GroupementMember, Proposal, SolverRun
-from app.consortium.request import Request
 from app.consortium.vocabulary import GroupementStatus
 from app.consortium.web.forms import GroupementForm
 from app.consortium.web.pages import groupement_page
@@ -47,6 +46,7 @@ def new(tender_id: int) -> str | Response | tuple[str, int]:
     companies = companies_of(get_session(), current_user.organisation_ids)
     form = GroupementForm()
     form.fill(tender, companies)
+    _without_withdrawn_lots(form, tender)
     if form.validate_on_submit():
         limit = float(current_app.config["SOLVER_TIME_LIMIT_S"])
         groupement = commit_or_show(
@@ -59,6 +59,17 @@ def new(tender_id: int) -> str | Response | tuple[str, int]:
             submit(groupement.runs[-1])
             return redirect(url_for("consortium.detail", groupement_id=groupement.id))
     return render_template("consortium/new.html", form=form, tender=tender), form_status(form)
+
+
+def _without_withdrawn_lots(form: GroupementForm, tender: Tender) -> None:
+    """The lots a newer version of the notice withdrew are not offered (``selection.lots`` refuses them anyway)."""
+    gone = {lot.id for lot in tender.lots if lot.withdrawn}
+    if not gone:
+        return
+    for field in (form.lots, form.self_lots):
+        field.choices = [choice for choice in field.choices if choice.value not in gone]
+    if not form.is_submitted():
+        form.lots.data = [i for i in form.lots.data or () if i not in gone]
 
 
 @bp.get("/groupements")
@@ -122,7 +133,7 @@ def _submit(action, success: str):
 def resolve(groupement_id: int) -> Response:
     def action(session, g):
         keep = request.form.get("garder") == "acceptes"
-        wanted = start.request_keeping_accepted(g) if keep else Request.from_json(g.options)
+        wanted = start.request_keeping_accepted(g) if keep else start.last_request(g)
         return start.queue_run(session, g, current_user, wanted)
 
     return _act(groupement_id, action, "Calcul relancé.")
@@ -135,7 +146,7 @@ def lock_or_exclude(groupement_id: int, company_id: int, choice: str) -> Respons
         abort(404)
 
     def action(session, g):
-        current = Request.from_json(g.options)
+        current = start.last_request(g)
         if choice == "imposer":
             wanted = start.adjusted(current, impose=(company_id,))
         else:
@@ -144,6 +155,16 @@ def lock_or_exclude(groupement_id: int, company_id: int, choice: str) -> Respons
 
     verb = "imposée" if choice == "imposer" else "exclue"
     return _act(groupement_id, action, f"Entreprise {verb} ; calcul relancé.")
+
+
+@bp.post("/groupements/<int:groupement_id>/avis-modifie/lu")
+@login_required
+def acknowledge(groupement_id: int) -> Response:
+    return _act(
+        groupement_id,
+        lambda s, g: start.acknowledge_tender_changes(s, g, current_user),
+        "Modifications de l'avis prises en compte.",
+    )
 
 
 @bp.post("/groupements/<int:groupement_id>/propositions/<int:proposal_id>/retenir")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from app.tenders.parsing.boamp import parse_boamp
+from app.tenders.parsing.bounded import bounded
 from app.tenders.parsing.eforms import parse_eforms
 from app.tenders.parsing.model import Notice, Skipped
 from app.tenders.parsing.ted import parse_ted
@@ -15,8 +16,14 @@ TED_NAMESPACE_PREFIX = "http://publications.europa.eu/resource/schema/ted/"
 
 
 def parse_notice(data: bytes) -> Notice | Skipped:
-    """A call for competition as a Notice, anything else as Skipped with its reason.
+    """A call for competition as a Notice — values that cannot be right left out, with their reason in its
+    ``warnings`` — anything else as Skipped with its reason.
     Raises NoticeParseError (French message, with the position) for malformed or hostile XML."""
+    parsed = _parse(data)
+    return bounded(parsed) if isinstance(parsed, Notice) else parsed
+
+
+def _parse(data: bytes) -> Notice | Skipped:
     root = parse_xml(data)
     name = etree.QName(root)
     namespace = name.namespace or ""

@@ -116,6 +116,9 @@ class Notice:
     groupement_legal_form: str | None = None  # BT-76 / FORME_JURIDIQUE text
     publication_number: str | None = None
     lots: tuple[Lot, ...] = field(default_factory=tuple)
+    # Values left out because they cannot be right (a lot value of 1e308 €, a deadline in year 9999), each with its
+    # reason in French: « Valeur estimée du lot 2 ignorée : 1e308 € dépasse 1 000 000 000 000 € ».
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
