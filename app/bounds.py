@@ -42,7 +42,7 @@ class Range:
         return f"{_int(value)}{self.unit} n'est pas entre {_int(self.low)} et {_int(self.high)}{self.unit}"
 
     def number_range(self, label: str) -> dict:
-        """The arguments of a WTForms ``NumberRange`` for a field called ``label``: ``NumberRange(**r.number_range(…))``."""
+        """The arguments of a WTForms ``NumberRange`` for the field ``label``: ``NumberRange(**r.number_range(…))``."""
         return {"min": self.low, "max": self.high, "message": self.message(label)}
 
 

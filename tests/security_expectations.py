@@ -176,7 +176,10 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
             data={"decision": "reject", "reason": "Aucun lien avec l'entreprise."},
         ),
     ),
-    "claims.withdraw": (Case("/operateur" + COMPANY + "/retrait", post=OPERATOR_ACTS, data={"reason": "Usurpation signalée."}),),
+    "claims.withdraw": (
+        Case("/operateur" + COMPANY + "/retrait", post=OPERATOR_ACTS, data={"reason": "Usurpation signalée."}),
+    ),
+    "claims.opt_out": (Case("/entreprises/desinscription/{opt_out_token}", get=EVERYONE, post=REDIRECTED),),
     "passwords.account": (
         Case("/compte", get=SIGNED_IN, post=REDIRECTED, data={"current_password": PASSWORD} | NEW_PASSWORD),
     ),
@@ -189,4 +192,4 @@ REFUSED_ON_THE_MERITS = {
     "consortium.confirm": "Tous les membres n'ont pas accepté : Plomberie de la Joliette, Toitures d'Allauch.",
 }
 OPEN_TO_VISITORS = {"main.home", "main.healthz", "accounts.login", "accounts.register", "accounts.logout"}
-OPEN_TO_VISITORS |= {"accounts.invitation", "passwords.forgot", "passwords.reset"}
+OPEN_TO_VISITORS |= {"accounts.invitation", "passwords.forgot", "passwords.reset", "claims.opt_out"}

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.accounts import services as accounts
 from app.accounts.models import Organisation, OrganisationKind, Role
 from app.accounts import resets
-from app.companies import claims, profiles
+from app.companies import claims, optout, profiles
 from app.companies.models import Company, CompanyClaim
 from app.consortium.documents import store as bidpack
 from app.consortium.formation import start as consortium
@@ -56,6 +56,7 @@ class Ids:
     claim: int
     claim_token: str
     reset_token: str
+    opt_out_token: str
 
 
 def _make_user(session: Session):
@@ -145,6 +146,7 @@ def build(app, session: Session) -> Ids:
         claim=claim.id,
         claim_token=claim_token,
         reset_token=resets.reset_token(accounts.find_user(session, EMAILS["admin"])),
+        opt_out_token=optout.opt_out_token(company),
     )
 
 

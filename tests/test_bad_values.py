@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Organisation, OrganisationKind
 from app.companies import profiles
+from app.companies.cli import spreadsheet_safe
 from app.companies.models import Company, CompanyReference, Competence, CompetenceSource, Turnover
 from app.consortium.documents import rendering
 from app.consortium.documents import store as bidpack
@@ -94,7 +95,6 @@ def test_a_tender_with_a_huge_value_still_solves_and_reports(app, session, world
     outcome = import_notice(session, data, "avis.xml")
     session.commit()
     tender = outcome.tender
-    assert [lot.value_amount for lot in tender.lots] == [Decimal("1250000.00"), None, None]
     organisation = session.get(Organisation, world.users["initiator"].memberships[0].organisation_id)
     groupement = formation.start_groupement(session, tender, organisation, None, Request(alternatives=0))
     session.commit()
@@ -105,6 +105,8 @@ def test_a_tender_with_a_huge_value_still_solves_and_reports(app, session, world
     browser.login(BUYER)
     response = browser.get(f"/appels-d-offres/{tender.id}/capacite-locale")
     assert response.status_code == 200
+    lots = session.scalars(select(TenderLot).where(TenderLot.tender_id == tender.id).order_by(TenderLot.position))
+    assert [lot.value_amount for lot in lots] == [Decimal("1250000.00"), None, None]
 
 
 # --- Notices: dates -----------------------------------------------------------------------------------------
@@ -141,7 +143,34 @@ def test_absurd_lot_dates_and_durations_are_dropped():
     notice = parse_notice(edited.replace(b'unitCode="MONTH"', b'unitCode="YEAR"', 1))
     assert notice.lots[2].start is None and notice.lots[2].end == date(2025, 2, 28)
     assert any(w.startswith("Date de début du lot LOT-0003 ignorée") for w in notice.warnings)
-    assert all(lot.duration_days is None or lot.duration_days < 2**31 for lot in notice.lots)
+    assert notice.lots[0].duration_days is None and notice.lots[0].duration_text == "99999999 YEAR"
+    assert any(w.startswith("Durée du lot LOT-0001 ignorée : 36 499 999 635 jours") for w in map(flat, notice.warnings))
+
+
+# Shown once the import hands its warnings on: ``ImportOutcome.warnings`` (app/tenders/services.py), flashed by
+# app/tenders/views.py ``_after_import`` and listed by app/tenders/cli.py ``import_command``, which also reports a
+# DomainError per file. Remove the marks when wiring them.
+_WIRING = "the lead wires Notice.warnings and DomainError through services.py, views.py and cli.py"
+
+
+@pytest.mark.xfail(strict=True, reason=_WIRING)
+def test_the_upload_page_says_what_was_left_out(browser, make_user):
+    browser.login(make_user().email)
+    response = upload(browser, EFORMS.replace(b">480000<", b">1e308<"))
+    page = flat(browser.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Valeur estimée du lot LOT-0002 ignorée : 1e308 € dépasse 1 000 000 000 000 €" in page
+
+
+@pytest.mark.xfail(strict=True, reason=_WIRING)
+def test_the_import_command_reports_a_refused_notice_and_what_was_left_out(runner, session, tmp_path):
+    (tmp_path / "a.xml").write_bytes(EFORMS.replace(b"6b1f0c2e-3d4a-4e5b-9c8d-7a6f5e4d3c2b", b"a" * 5000))
+    (tmp_path / "b.xml").write_bytes(TED.replace(b">850000.00<", b">1e308<"))
+    result = runner.invoke(args=["tenders", "import", str(tmp_path)])
+    assert not isinstance(result.exception, DomainError), result.exception
+    output = flat(result.output)
+    assert result.exit_code == 1 and "1 importés" in output and "1 en erreur" in output
+    assert "dépasse 100 caractères (5000 saisis)" in output
+    assert "Valeur estimée du lot 1 ignorée : 1e308 € dépasse 1 000 000 000 000 €" in output
 
 
 # --- Forms and URLs: integers -------------------------------------------------------------------------------
@@ -165,7 +194,7 @@ def owner(world, browser, session):
 
 @pytest.mark.parametrize(
     ("field", "label"),
-    [("turnover_1", f"Chiffre d'affaires {date.today().year - 1} (€ HT)"), ("committed_capacity_eur", "Capacité")],
+    [("turnover_1", "Chiffre d'affaires"), ("committed_capacity_eur", "Capacité déjà engagée (€ HT)")],
 )
 def test_an_integer_past_its_column_is_refused_on_its_field(owner, browser, session, field, label):
     company, form = owner
@@ -180,8 +209,16 @@ def test_an_integer_past_its_column_is_refused_on_its_field(owner, browser, sess
 
 def test_a_reference_amount_past_its_column_is_refused(owner, browser, session):
     company, _ = owner
-    data = {"ref-title": "Toiture", "ref-buyer": "Ville", "ref-cpv_code": ROOF, "ref-amount_eur": HUGE, "ref-year": "2024"}
-    response = browser.submit(f"/entreprises/{company.id}/references", data, page_url=f"/entreprises/{company.id}/modifier")
+    data = {
+        "ref-title": "Toiture",
+        "ref-buyer": "Ville",
+        "ref-cpv_code": ROOF,
+        "ref-amount_eur": HUGE,
+        "ref-year": "2024",
+    }
+    response = browser.submit(
+        f"/entreprises/{company.id}/references", data, page_url=f"/entreprises/{company.id}/modifier"
+    )
     assert response.status_code == 302
     page = flat(browser.get(response.headers["Location"]).get_data(as_text=True))
     assert "Rien n'a été enregistré" in page and "« Montant (€ HT) » doit être compris entre 1 et" in page
@@ -258,20 +295,24 @@ def test_a_sirene_line_with_a_300_character_name_is_rejected_and_the_rest_import
 # --- References, rejects, bid pack ------------------------------------------------------------------------
 def test_a_second_and_third_reference_keep_one_competence_per_code(world, session):
     company = session.get(Company, world.companies[3])
-    for title, code in (("Toiture A", ROOF), ("Toiture B", ROOF), ("Charpente", "45261100")):
-        profiles.add_reference(session, company, title=title, buyer="Ville", cpv_code=code, amount_eur=10_000, year=2024)
+    works, installation = "45200000", "45300000"  # codes the test database knows
+    for title, code in (("Toiture A", works), ("Toiture B", works), ("Électricité", installation)):
+        profiles.add_reference(
+            session, company, title=title, buyer="Ville", cpv_code=code, amount_eur=10_000, year=2024
+        )
         session.commit()
     proven = session.scalars(
         select(Competence.cpv_code).where(
             Competence.company_id == company.id, Competence.source == CompetenceSource.REFERENCE
         )
     ).all()
-    assert sorted(proven) == sorted({ROOF, "45261100"})
-    removed = next(r for r in company.references if r.cpv_code == "45261100")
+    assert sorted(proven) == [works, installation]
+    removed = next(r for r in company.references if r.cpv_code == installation)
     profiles.remove_child(session, company, CompanyReference, removed.id)
     session.commit()
     session.expire_all()
-    assert [c.cpv_code for c in session.get(Company, company.id).competences if c.source is CompetenceSource.REFERENCE] == [ROOF]
+    competences = session.get(Company, company.id).competences
+    assert [c.cpv_code for c in competences if c.source is CompetenceSource.REFERENCE] == [works]
 
 
 def test_rejects_csv_cells_cannot_run_as_formulas(runner, tmp_path):
@@ -282,7 +323,6 @@ def test_rejects_csv_cells_cannot_run_as_formulas(runner, tmp_path):
         lines[1].replace(b"53282932200017", b"+33 1 23", 1),
         lines[1].replace(b"53282932200017", b"-2+3", 1),
         lines[1].replace(b"53282932200017", b"@SUM(A1)", 1),
-        lines[1].replace(b"53282932200017", b"\tX", 1),
     ]
     path, rejects = tmp_path / "stock.csv", tmp_path / "rejets.csv"
     path.write_bytes(header + b"".join(bad))
@@ -290,8 +330,10 @@ def test_rejects_csv_cells_cannot_run_as_formulas(runner, tmp_path):
     assert result.exit_code == 0, result.output
     with rejects.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert [row["siret"] for row in rows] == ["'=cmd|'/C calc'!A0", "'+33 1 23", "'-2+3", "'@SUM(A1)", "'\tX"]
+    assert [row["siret"] for row in rows] == ["'=cmd|'/C calc'!A0", "'+33 1 23", "'-2+3", "'@SUM(A1)"]
     assert all(row["motif"] == "SIRET invalide" for row in rows)
+    cells = ("\tX", "\rX", "7", "SIRET invalide")
+    assert [spreadsheet_safe(cell) for cell in cells] == ["'\tX", "'\rX", "7", "SIRET invalide"]
 
 
 @pytest.fixture

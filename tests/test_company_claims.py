@@ -140,7 +140,9 @@ def test_an_unreachable_mail_server_is_reported_and_the_claim_still_holds(claime
 
 
 def test_pending_claims_are_limited_per_organisation(claimer, browser, session):
-    records = [CompanyRecord(siret=siret(50 + n), legal_name=f"Entreprise {n}", commune_insee="13055") for n in range(4)]
+    records = [
+        CompanyRecord(siret=siret(50 + n), legal_name=f"Entreprise {n}", commune_insee="13055") for n in range(4)
+    ]
     write_companies(session, records, source="sirene")
     session.commit()
     for n in range(3):
@@ -234,13 +236,17 @@ def test_sirene_reimport_never_overwrites_a_verified_company_but_updates_a_pendi
     claimer, browser, session, entry
 ):
     ask(browser)  # pending: the register stays the register's
-    write_companies(session, [CompanyRecord(siret=SIRET, legal_name="CHARPENTES ROUX", commune_insee="84089")], "sirene")
+    write_companies(
+        session, [CompanyRecord(siret=SIRET, legal_name="CHARPENTES ROUX", commune_insee="84089")], source="sirene"
+    )
     session.commit()
     assert reload(session, Company, entry).legal_name == "CHARPENTES ROUX"
     session.get(Company, entry).organisation_id = claimer.memberships[0].organisation_id
     session.get(Company, entry).legal_name = "Charpentes Roux & Fils"
     session.commit()
-    write_companies(session, [CompanyRecord(siret=SIRET, legal_name="CHARPENTES X", commune_insee="84089")], "sirene")
+    write_companies(
+        session, [CompanyRecord(siret=SIRET, legal_name="CHARPENTES X", commune_insee="84089")], source="sirene"
+    )
     session.commit()
     assert reload(session, Company, entry).legal_name == "Charpentes Roux & Fils"
 

@@ -3,7 +3,7 @@ invitation (accept, decline), re-solving, generating the bid documents, register
 registering publicly — answer no 500, and the database is afterwards what one serial order of them would give.
 The server is Werkzeug's, threaded, on its own migrated database; solves run in the thread runner.
 
-Also: the 500 page renders in French even after a failed flush left the request's session to be rolled back."""
+Also: the 500 page renders in French after a failed flush; which transactions begin IMMEDIATE on SQLite."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from flask_login import login_required
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from werkzeug.serving import make_server
 
@@ -28,9 +29,10 @@ from app.accounts.models import Invitation, Membership, User
 from app.companies.models import Company
 from app.consortium.models import AuditEvent, DocumentSet, GroupementMember, SolverRun
 from app.consortium.vocabulary import Answer, RunState
-from app.db import get_session
+from app.db import begin_statement, get_session, make_engine, writes
 from app.reference import loading
 from app.reference.cpv_files import read_cpv_file
+from app.security import limiter
 from tests.consortium_data import siret
 from tests.databases import BACKENDS, PASSWORD, TEST_CONFIG, fresh_database
 from tests.security_world import EMAILS, Ids, build
@@ -40,9 +42,9 @@ TIMEOUT_S = 300  # generous: only a wait, never an assertion on time
 TOKEN = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
+class _NoRedirect(urllib.request.HTTPRedirectHandler):  # a 302 is an answer to look at, not to follow
     def redirect_request(self, *_args, **_kwargs):
-        return None  # a 302 is an answer to look at, not to follow
+        return None
 
 
 class Client:
@@ -89,8 +91,17 @@ class Served:
         self.app.extensions["solve_runner"].pool.submit(lambda: None).result(timeout=TIMEOUT_S)
 
 
+@pytest.fixture(scope="module")
+def no_rate_limits() -> Iterator[None]:
+    """The served app sets RATELIMIT_ENABLED=False, which Flask-Limiter keeps on its one instance and hands to every
+    app made after it: put back afterwards."""
+    enabled = limiter.enabled
+    yield
+    limiter.enabled = enabled
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
-def served(request, tmp_path_factory) -> Iterator[Served]:
+def served(request, tmp_path_factory, no_rate_limits) -> Iterator[Served]:
     with fresh_database(request.param, tmp_path_factory.mktemp(f"concurrency-{request.param}")) as url:
         config = {**TEST_CONFIG, "TESTING": False, "DATABASE_URL": url, "RATELIMIT_ENABLED": False}
         config |= {"SOLVER_RUNNER": "thread", "SOLVER_THREADS": 1}
@@ -130,9 +141,11 @@ def in_parallel(calls: list[tuple[str, Callable[[], tuple[int, str]]]]) -> list[
         return [future.result(timeout=TIMEOUT_S) for future in futures]
 
 
-def no_server_error(results: list[tuple[str, int, str]]) -> None:
+def statuses(results: list[tuple[str, int, str]]) -> set[int]:
+    """The statuses answered, once checked that none is a server error."""
     errors = [(kind, status, body[:300]) for kind, status, body in results if status >= 500]
     assert errors == [], f"{len(errors)} server errors out of {len(results)}"
+    return {status for _, status, _ in results}
 
 
 def posters(served: Served, kind: str, email: str, page: str, url: str) -> list[tuple[str, Callable]]:
@@ -159,18 +172,11 @@ def test_parallel_answers_leave_each_member_with_its_answer(served):
     plumber, roofer = member_of(served, 2), member_of(served, 3)
     accept = posters(served, "accept", EMAILS["invited"], groupement, f"{groupement}/membres/{plumber.id}/accepter")
     decline = posters(served, "decline", "contact@toitures.fr", groupement, f"{groupement}/membres/{roofer.id}/refuser")
-    results = in_parallel(accept + decline)
-    no_server_error(results)
-    assert {status for _, status, _ in results} == {302}
-    assert member_of(served, 2).answer is Answer.ACCEPTED
-    assert member_of(served, 3).answer is Answer.DECLINED
-    for action in ("invitation acceptée", "invitation refusée"):
-        count = served.db(
-            lambda s, a=action: s.scalar(
-                select(func.count()).where(AuditEvent.groupement_id == served.ids.groupement, AuditEvent.action == a)
-            )
-        )
-        assert 1 <= count <= PARALLEL
+    assert statuses(in_parallel(accept + decline)) == {302}
+    assert (member_of(served, 2).answer, member_of(served, 3).answer) == (Answer.ACCEPTED, Answer.DECLINED)
+    events = select(AuditEvent.action, func.count()).where(AuditEvent.groupement_id == served.ids.groupement)
+    counts = dict(served.db(lambda s: s.execute(events.group_by(AuditEvent.action)).all()))
+    assert 1 <= counts["invitation acceptée"] <= PARALLEL and 1 <= counts["invitation refusée"] <= PARALLEL
 
 
 def document_sets(served: Served) -> list[tuple[int, str]]:
@@ -188,9 +194,7 @@ def test_parallel_generations_make_one_new_version(served):
 
     served.db(move_the_mandataire)
     before = document_sets(served)
-    results = in_parallel(calls)
-    no_server_error(results)
-    assert {status for _, status, _ in results} == {302}
+    assert statuses(in_parallel(calls)) == {302}
     after = document_sets(served)
     assert after[: len(before)] == before and len(after) == len(before) + 1
     assert [version for version, _ in after] == list(range(1, len(after) + 1))
@@ -201,9 +205,8 @@ def test_parallel_resolves_queue_runs_that_all_finish(served):
     groupement = f"/groupements/{served.ids.groupement}"
     runs = select(SolverRun).where(SolverRun.groupement_id == served.ids.groupement)
     before = len(served.db(lambda s: s.scalars(runs).all()))
-    results = in_parallel(posters(served, "resolve", EMAILS["admin"], groupement, f"{groupement}/recalculer"))
-    no_server_error(results)
-    assert {status for _, status, _ in results} == {302}
+    calls = posters(served, "resolve", EMAILS["admin"], groupement, f"{groupement}/recalculer")
+    assert statuses(in_parallel(calls)) == {302}
     served.wait_for_solves()
     found = served.db(lambda s: s.scalars(runs).all())
     assert before < len(found) <= before + PARALLEL
@@ -219,10 +222,8 @@ def test_parallel_registrations_with_one_invitation_make_one_account(served):
         data["csrf_token"] = client.token(invitation)
         return lambda: client.request(invitation, data)
 
-    results = in_parallel([("invitation", invited()) for _ in range(PARALLEL)])
-    no_server_error(results)
     # One registers; the others find the link used (or, on their form, the account made meanwhile).
-    assert {status for _, status, _ in results} <= {302, 422}
+    assert statuses(in_parallel([("invitation", invited()) for _ in range(PARALLEL)])) <= {302, 422}
 
     def stored(session):
         users = session.scalars(select(User).where(User.email == email)).all()
@@ -231,9 +232,7 @@ def test_parallel_registrations_with_one_invitation_make_one_account(served):
         return users, [m.organisation_id for m in memberships], [i.accepted_by_id for i in invitations]
 
     users, memberships, accepted_by = served.db(stored)
-    assert len(users) == 1
-    assert memberships == [served.ids.organisation]
-    assert accepted_by == [users[0].id]
+    assert len(users) == 1 and memberships == [served.ids.organisation] and accepted_by == [users[0].id]
 
 
 def test_parallel_public_registrations_make_every_account(served):
@@ -245,9 +244,7 @@ def test_parallel_public_registrations_make_every_account(served):
         data |= {"password": PASSWORD, "password_confirm": PASSWORD, "csrf_token": client.token("/inscription")}
         return lambda: client.request("/inscription", data)
 
-    results = in_parallel([("public", public(email)) for email in emails])
-    no_server_error(results)
-    assert {status for _, status, _ in results} == {302}
+    assert statuses(in_parallel([("public", public(email)) for email in emails])) == {302}
     users = select(User).where(User.email.in_(emails))
     made = served.db(lambda s: sorted((u.email, len(u.memberships)) for u in s.scalars(users)))
     assert made == [(email, 1) for email in sorted(emails)]
@@ -273,3 +270,31 @@ def test_the_500_page_renders_after_a_failed_flush(app, browser, make_user):
     page = response.get_data(as_text=True)
     assert "Erreur interne" in page and "Une erreur inattendue" in page and "Internal Server Error" not in page
     assert browser.get("/").status_code == 200  # the next request has a sound session
+
+
+def test_transactions_that_may_write_take_the_write_lock_when_they_begin():
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": "sqlite://"})
+    app.add_url_rule("/lit", "reads", lambda: "")
+    app.add_url_rule("/ecrit", "writes", login_required(writes(lambda: "")))  # the mark survives the wrapper
+    with app.app_context():  # a CLI command, a background job
+        assert begin_statement() == "BEGIN IMMEDIATE"
+    for method, path, expected in (
+        ("GET", "/lit", "BEGIN"),
+        ("HEAD", "/lit", "BEGIN"),
+        ("GET", "/ecrit", "BEGIN IMMEDIATE"),
+        ("POST", "/lit", "BEGIN IMMEDIATE"),
+        ("GET", "/introuvable", "BEGIN"),
+    ):
+        with app.test_request_context(path, method=method):
+            assert begin_statement() == expected, (method, path)
+    app.extensions["db_engine"].dispose()
+
+
+def test_sqlite_files_use_wal_and_wait_for_the_lock(tmp_path):
+    for url, journal in ((f"sqlite:///{tmp_path / 'base.db'}", "wal"), ("sqlite://", "memory")):
+        engine = make_engine(url)
+        with engine.begin() as connection:  # outside a request: BEGIN IMMEDIATE
+            assert connection.scalar(text("PRAGMA journal_mode")) == journal
+            assert connection.scalar(text("PRAGMA busy_timeout")) == 30_000
+            assert connection.scalar(text("PRAGMA foreign_keys")) == 1
+        engine.dispose()

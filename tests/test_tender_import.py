@@ -65,6 +65,7 @@ def test_reimport_changes_nothing_and_a_newer_version_supersedes(runner, session
     again = runner.invoke(args=["tenders", "import", str(EFORMS)])
     assert "0 importés, 0 mis à jour, 1 inchangés" in again.output
     assert _counts(session) == before
+    lot_ids = session.scalars(select(TenderLot.id).order_by(TenderLot.position)).all()
     newer = tmp_path / "v2.xml"
     newer.write_bytes(_newer_version(EFORMS.read_bytes()))
     updated = runner.invoke(args=["tenders", "import", str(newer)])
@@ -73,6 +74,8 @@ def test_reimport_changes_nothing_and_a_newer_version_supersedes(runner, session
     tender = session.scalar(select(Tender))
     assert tender.version == "02" and tender.xml == newer.read_bytes()
     assert _counts(session) == before
+    assert [lot.id for lot in tender.lots] == lot_ids  # the same rows, updated in place
+    assert [(r.previous_version, r.version) for r in tender.revisions] == [("01", "02")]
     older = runner.invoke(args=["tenders", "import", str(EFORMS)])
     assert "1 ignorés" in older.output and "plus ancienne" in older.output
 

@@ -7,23 +7,26 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from html import unescape
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import MetaData, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from app import models  # noqa: F401  (every table on the metadata)
+from app import models, schema  # noqa: F401  (models: every table on the metadata)
 from app.accounts.models import OrganisationKind
 from app.consortium.formation import start as formation
 from app.consortium.jobs import solve as jobs
 from app.consortium.models import Assignment, Groupement
 from app.consortium.request import Request
-from app.db import Base
+from app.consortium.vocabulary import Answer, GroupementStatus, MemberRole, RunState
+from app.db import Base, make_engine
 from app.errors import DomainError
 from app.tenders.models import LotRequirement, Tender, TenderLot, TenderRevision
 from tests.consortium_data import ELEC, PLUMB, ROOF, build_world
+from tests.databases import BACKENDS, fresh_database
 
 NOTICE_ID = "avis-ecole-versions"
 PAINT = "45442100"
@@ -74,7 +77,8 @@ def notice(version: str, lots=V1_LOTS, deadline: str = "2030-03-02") -> bytes:
     </cac:MainCommodityClassification>{extra}
     <cac:RealizedLocation><cac:Address><cbc:CityName>Marseille</cbc:CityName><cbc:PostalZone>13001</cbc:PostalZone>
     </cac:Address></cac:RealizedLocation>
-    <cac:RequestedTenderTotal><cbc:EstimatedOverallContractAmount currencyID="EUR">{value}</cbc:EstimatedOverallContractAmount>
+    <cac:RequestedTenderTotal>
+      <cbc:EstimatedOverallContractAmount currencyID="EUR">{value}</cbc:EstimatedOverallContractAmount>
     </cac:RequestedTenderTotal></cac:ProcurementProject></cac:ProcurementProjectLot>"""
         )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -295,7 +299,8 @@ def test_a_tender_imported_from_the_command_line_is_superseded_by_the_operator_o
     assert the_tender(session).organisation_id is None
     browser.login("chef@elec.fr")
     refused = upload(browser, second.read_bytes())
-    assert refused.status_code == 422 and "seule celle-ci ou l'opérateur" in unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 422
+    assert "importé par l'opérateur de la plateforme : seul l'opérateur" in unescape(refused.get_data(as_text=True))
     assert the_tender(session).version == "01"
     assert "1 mis à jour" in runner.invoke(args=["tenders", "import", str(second)]).output
     assert "1 mis à jour" in runner.invoke(args=["tenders", "import", str(third)]).output
@@ -312,10 +317,16 @@ def test_requirements_follow_the_notice_and_keep_what_users_changed(world, sessi
     prefix = f"lot-{first.id}"
     browser.client.post(
         f"/appels-d-offres/{tender.id}/lots/{first.id}/exigences",
-        data={f"{prefix}-kind": "certification", f"{prefix}-code": "RGE", f"{prefix}-csrf_token": browser.token(page_url)},
+        data={
+            f"{prefix}-kind": "certification",
+            f"{prefix}-code": "RGE",
+            f"{prefix}-csrf_token": browser.token(page_url),
+        },
     )
     roof = next(r for r in second.requirements if r.code == ROOF)
-    browser.submit(f"/appels-d-offres/{tender.id}/lots/{second.id}/exigences/{roof.id}/supprimer", {}, page_url=page_url)
+    browser.submit(
+        f"/appels-d-offres/{tender.id}/lots/{second.id}/exigences/{roof.id}/supprimer", {}, page_url=page_url
+    )
     session.expire_all()
     assert ("certification", "RGE") in {(r.kind, r.code) for r in session.get(TenderLot, first.id).requirements}
     assert ROOF not in {r.code for r in session.get(TenderLot, second.id).requirements}
@@ -332,7 +343,11 @@ def test_requirements_follow_the_notice_and_keep_what_users_changed(world, sessi
         lot_id: {(r.kind, r.code, r.source) for r in session.get(TenderLot, pk).requirements}
         for lot_id, pk in (("LOT-0001", first.id), ("LOT-0002", second.id))
     }
-    assert codes["LOT-0001"] == {("cpv", ELEC, "main-cpv"), ("cpv", PAINT, "additional-cpv"), ("certification", "RGE", "user")}
+    assert codes["LOT-0001"] == {
+        ("cpv", ELEC, "main-cpv"),
+        ("cpv", PAINT, "additional-cpv"),
+        ("certification", "RGE", "user"),
+    }
     assert codes["LOT-0002"] == set()  # plumbing gone with the notice, roofing left out as the user decided
     revision = session.scalar(select(TenderRevision))
     assert any(line.startswith(f"Lot LOT-0001 : exigence ajoutée — CPV {PAINT}") for line in revision.changes)
@@ -343,7 +358,7 @@ def test_requirements_follow_the_notice_and_keep_what_users_changed(world, sessi
 
 def test_no_foreign_key_cascades_from_tender_data_into_groupement_data():
     tables = Base.metadata.tables
-    assert GROUPEMENT_DATA | TENDER_DATA <= set(tables)
+    assert set(tables) >= GROUPEMENT_DATA | TENDER_DATA
     found = []
     for name in GROUPEMENT_DATA:
         for key in tables[name].foreign_keys:
@@ -351,15 +366,14 @@ def test_no_foreign_key_cascades_from_tender_data_into_groupement_data():
             if target in TENDER_DATA and (key.ondelete or "").upper() in ("CASCADE", "SET NULL", "SET DEFAULT"):
                 found.append(f"{name}.{key.parent.name} → {target} ON DELETE {key.ondelete}")
     assert found == []
-    tender_classes = {m.class_ for m in Base.registry.mappers if m.local_table.name in TENDER_DATA}
+    side = {m.class_: m.local_table.name in TENDER_DATA for m in Base.registry.mappers}
     for mapper in Base.registry.mappers:
         if mapper.local_table.name not in GROUPEMENT_DATA | TENDER_DATA:
             continue
         for relationship in mapper.relationships:
-            source_is_tender = mapper.class_ in tender_classes
-            target_is_tender = relationship.mapper.class_ in tender_classes
-            if source_is_tender != target_is_tender:  # crosses between tender data and groupement data
-                assert "delete" not in relationship.cascade and "delete-orphan" not in relationship.cascade, (
+            target = relationship.mapper
+            if target.local_table.name in GROUPEMENT_DATA | TENDER_DATA and side[target.class_] != side[mapper.class_]:
+                assert not {"delete", "delete-orphan"} & set(relationship.cascade), (  # between the two: no delete
                     f"{mapper.class_.__name__}.{relationship.key} cascades deletes"
                 )
 
@@ -376,3 +390,63 @@ def test_a_lot_or_tender_referenced_by_groupement_data_cannot_be_deleted(app, wo
         with pytest.raises(IntegrityError), session.begin_nested():
             session.execute(statement)
     assert session.get(TenderLot, lot_id) is not None
+
+
+PENDING = Answer.PENDING.value
+# One row of each, at revision 0006: the ids and the values CHECK constraints allow; placeholders for the rest.
+SEED = (
+    ("commune", {"insee_code": "13055"}),
+    ("company", {"id": 1, "commune_insee": "13055"}),
+    ("tender", {"id": 1}),
+    ("tender_lot", {"id": 1, "tender_id": 1, "position": 1}),
+    ("lot_requirement", {"id": 1, "lot_id": 1}),
+    ("groupement", {"id": 1, "tender_id": 1, "status": GroupementStatus.DRAFT.value}),
+    ("solver_run", {"id": 1, "groupement_id": 1, "state": RunState.DONE.value}),
+    ("proposal", {"id": 1, "run_id": 1, "rank": 0}),
+    ("proposal_member", {"id": 1, "proposal_id": 1, "company_id": 1, "role": MemberRole.MANDATAIRE.value}),
+    ("assignment", {"id": 1, "proposal_id": 1, "lot_id": 1, "company_id": 1}),
+    ("groupement_member", {"id": 1, "groupement_id": 1, "company_id": 1, "role": "mandataire", "answer": PENDING}),
+    ("audit_event", {"id": 1, "groupement_id": 1}),
+    ("document_set", {"id": 1, "groupement_id": 1, "version": 1}),
+)
+NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+
+
+def _placeholder(column):
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        kind = str
+    values = {int: 1, float: 0.0, bool: False, bytes: b"", dict: {}, list: [], Decimal: 0, datetime: NOW, date: NOW}
+    return values.get(kind, "x")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_migration_keeps_every_groupement_row_both_ways(backend, tmp_path):
+    """SQLite changes a foreign key by copying the table and dropping the old one: with foreign keys enforced, the
+    DROP of ``groupement`` would first delete every run, member, audit event and document that refers to it."""
+    with fresh_database(backend, tmp_path) as url:
+        engine = make_engine(url)
+        schema.upgrade(engine, "0006")
+        tables = MetaData()
+        tables.reflect(engine)
+        with engine.begin() as connection:
+            for name, values in SEED:
+                table = tables.tables[name]
+                needed = [c for c in table.columns if not (c.nullable or c.primary_key or c.server_default)]
+                connection.execute(table.insert().values({c.name: _placeholder(c) for c in needed} | values))
+
+        def counts() -> list[int]:
+            with engine.connect() as connection:
+                return [connection.scalar(select(func.count()).select_from(tables.tables[n])) for n, _ in SEED]
+
+        try:
+            schema.upgrade(engine, "0007")
+            assert counts() == [1] * len(SEED)
+            with engine.connect() as connection:
+                seen = connection.exec_driver_sql("SELECT tender_seen_at FROM groupement").scalar()
+            assert seen is not None  # the groupements there are have read the tender as it is
+            schema.downgrade(engine, "0006")
+            assert counts() == [1] * len(SEED)
+        finally:
+            engine.dispose()

@@ -62,7 +62,7 @@ def reset(token: str) -> str | Response | tuple[str, int]:
         return redirect(url_for(".forgot"))
     form = ResetPasswordForm()
     if form.validate_on_submit() and commit_or_show(
-        form, lambda session: services.set_password(session, user, form.password.data) or True
+        form, lambda session: services.set_password(session, user, form.password.data)
     ):
         flash(
             "Mot de passe enregistré : connectez-vous avec le nouveau. Vos sessions ouvertes sont fermées.", "success"

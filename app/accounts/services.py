@@ -185,19 +185,20 @@ def register_invited(session: Session, invitation: Invitation, *, full_name: str
     return user
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> None:
+def change_password(session: Session, user: User, current: str, new: str) -> User:
     """Replace the password after checking the current one; every session of the user ends."""
     if not passwords.verify_password(user.password_hash, current):
         raise DomainError("Le mot de passe actuel est incorrect.", field="current_password")
-    set_password(session, user, new)
+    return set_password(session, user, new)
 
 
-def set_password(session: Session, user: User, new: str) -> None:
+def set_password(session: Session, user: User, new: str) -> User:
     if (reason := passwords.weakness(new, user.email)) is not None:
         raise DomainError(reason, field="password")
     user.password_hash = passwords.hash_password(new)
     user.end_sessions()
     session.flush()
+    return user
 
 
 def log_out_everywhere(session: Session, user: User) -> None:

@@ -50,7 +50,7 @@ def register() -> str | Response:
         if user is not None:
             login_user(user)
             flash("Bienvenue ! Votre compte et votre organisation sont créés.", "success")
-            return redirect(url_for("main.dashboard"))
+            return redirect(_safe_next(url_for("main.dashboard")))
     return render_template("accounts/register.html", form=form), form_status(form)
 
 

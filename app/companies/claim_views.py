@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from app.accounts.mail import UNDELIVERED, compose, deliver, site_url
 from app.accounts.models import Organisation
-from app.companies import claims
+from app.companies import claims, optout
 from app.companies.claim_forms import ClaimForm, DecisionForm, WithdrawForm
 from app.companies.models import Company, CompanyClaim
 from app.db import get_or_404, get_session
@@ -190,3 +190,18 @@ def withdraw(company_id: int) -> Response:
         commit_or_show(form, lambda session: claims.withdraw(session, company, current_user, form.reason.data))
     flash_result(form, f"{company.legal_name} n'est plus rattachée à aucune organisation.")
     return redirect(url_for(".queue"))
+
+
+@bp.route("/entreprises/desinscription/<token>", methods=["GET", "POST"])
+def opt_out(token: str) -> str | Response:
+    """From the link of an invitation e-mail: no more groupement invitations to the company's contact address."""
+    company = optout.company_for_token(get_session(), token[:200])
+    if company is None:
+        abort(404)
+    form = FrenchForm()
+    if form.validate_on_submit() and commit_or_show(form, lambda session: optout.stop(session, company)):
+        flash(
+            f"C'est noté : {company.legal_name} ne recevra plus d'invitations à des groupements par e-mail.", "success"
+        )
+        return redirect(url_for("main.home"))
+    return render_template("claims/opt_out.html", company=company, form=form)

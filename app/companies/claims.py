@@ -108,13 +108,14 @@ def claim_for_token(session: Session, token: str) -> CompanyClaim | None:
     return claim
 
 
-def verify_by_link(session: Session, claim: CompanyClaim, user: User) -> None:
+def verify_by_link(session: Session, claim: CompanyClaim, user: User) -> CompanyClaim:
     """The link was opened by a member of the claiming organisation: the claim is verified."""
     if user.membership_in(claim.organisation_id) is None:
         raise DomainError("Connectez-vous avec un compte de l'organisation qui a demandé le rattachement.")
     if claim.contested:
         raise DomainError("Cette entreprise a été rattachée entre-temps à une autre organisation : la CCI décidera.")
     _grant(session, claim, user, "email", f"lien ouvert, envoyé à {masked(claim.code_sent_to or '')}")
+    return claim
 
 
 def approve(session: Session, claim: CompanyClaim, operator: User, reason: str) -> None:

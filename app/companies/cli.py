@@ -21,6 +21,14 @@ from app.search import SearchError
 companies_cli = AppGroup("companies", help="Registre des entreprises.")
 demo_cli = AppGroup("demo", help="Données de démonstration.")
 SHOWN_REJECTIONS = 20
+# A cell starting with one of these is read as a formula by spreadsheets (« =cmd|'/C calc'!A0 »): CSV injection.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """The cell as text, a single quote before it when a spreadsheet would run it as a formula."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 @companies_cli.command("import-sirene")
@@ -43,7 +51,7 @@ def import_sirene_command(path: Path, rejects_path: Path | None) -> None:
         if len(shown) < SHOWN_REJECTIONS:
             shown.append(rejection)
         if writer:
-            writer.writerow([rejection.line, rejection.siret, rejection.reason])
+            writer.writerow([spreadsheet_safe(cell) for cell in (rejection.line, rejection.siret, rejection.reason)])
 
     session = get_session()
     try:

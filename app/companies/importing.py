@@ -14,7 +14,22 @@ from app.companies.models import Company
 from app.companies.records import CompanyRecord
 from app.companies.register import write_companies
 from app.companies.sirene import ReadCounts, Rejection, read_sirene
+from app.lengths import record_problem
 from app.reference.models import Commune
+
+# The register's texts as the person importing knows them, for the reason of a line refused as too long.
+RECORD_LABELS = {
+    "legal_name": "Raison sociale",
+    "trade_name": "Enseigne",
+    "naf_code": "Code NAF",
+    "naf_version": "Nomenclature NAF",
+    "legal_form": "Catégorie juridique",
+    "address": "Adresse",
+    "postcode": "Code postal",
+    "headcount_band": "Tranche d'effectif",
+    "contact_name": "Contact",
+    "contact_email": "E-mail de contact",
+}
 
 
 @dataclass
@@ -45,7 +60,7 @@ def import_sirene(
 
     def records() -> Iterator[CompanyRecord]:
         nonlocal seen
-        for item in read_sirene(handle, territory(session), counts):
+        for item in read_sirene(handle, territory(session), counts, check=record_fits):
             if isinstance(item, Rejection):
                 on_rejection(item)
             else:
@@ -58,6 +73,12 @@ def import_sirene(
     if on_progress is not None:
         on_progress(counts.bytes_read - seen)
     return ImportReport(written.inserted, written.updated, written.kept, counts.rejected, dict(counts.ignored))
+
+
+def record_fits(record: CompanyRecord) -> str | None:
+    """Why a record cannot be written (a text longer than its column: the writer inserts through SQL Core, which
+    the session's check does not see); None when it can."""
+    return record_problem(Company, vars(record), RECORD_LABELS)
 
 
 def seed_demo(

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation, OrganisationKind
+from app.bounds import amount_error
 from app.companies.identifiers import siret_error
 from app.companies.models import Certification, Company, CompanyReference, Competence, CompetenceSource, Turnover
 from app.companies.naf_cpv import cpv_for_naf, normalise_naf
@@ -105,8 +106,8 @@ def set_turnovers(session: Session, company: Company, amounts: dict[int, int | N
     """Turnover per year in euros; a year given as None is removed."""
     by_year = {t.year: t for t in company.turnovers}
     for year, amount in amounts.items():
-        if amount is not None and amount < 0:
-            raise DomainError(f"Le chiffre d'affaires {year} ne peut pas être négatif.", field=f"turnover_{year}")
+        if amount is not None and (reason := amount_error(amount)):
+            raise DomainError(f"Chiffre d'affaires {year} refusé : {reason}.", field=f"turnover_{year}")
         if amount is None and year in by_year:
             company.turnovers.remove(by_year[year])
         elif amount is not None and year in by_year:
@@ -158,6 +159,8 @@ def add_reference(
     session: Session, company: Company, *, title: str, buyer: str, cpv_code: str, amount_eur: int, year: int
 ) -> None:
     code = _known_cpv(session, cpv_code, "cpv_code")
+    if reason := amount_error(amount_eur):
+        raise DomainError(f"Montant refusé : {reason}.", field="amount_eur")
     company.references.append(
         CompanyReference(title=title.strip(), buyer=buyer.strip(), cpv_code=code, amount_eur=amount_eur, year=year)
     )
@@ -176,7 +179,14 @@ def remove_child(session: Session, company: Company, model: type, child_id: int)
 
 
 def _sync_reference_competences(session: Session, company: Company) -> None:
+    """One competence « prouvée par une référence » per CPV code the references prove: those already there stay,
+    those no longer proven go, the missing ones are added. Never a new row beside an old one of the same code: the
+    flush would insert it before deleting the old one (UNIQUE company_id, cpv_code, source)."""
     proven = {r.cpv_code for r in company.references}
-    kept = [c for c in company.competences if c.source is not CompetenceSource.REFERENCE]
-    company.competences = kept + [Competence(cpv_code=c, source=CompetenceSource.REFERENCE) for c in sorted(proven)]
+    current = [c for c in company.competences if c.source is CompetenceSource.REFERENCE]
+    for competence in current:
+        if competence.cpv_code not in proven:
+            company.competences.remove(competence)
+    missing = sorted(proven - {c.cpv_code for c in current})
+    company.competences.extend(Competence(cpv_code=code, source=CompetenceSource.REFERENCE) for code in missing)
     session.flush()

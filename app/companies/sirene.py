@@ -1,14 +1,15 @@
 """Read INSEE's SIRENE *StockEtablissement* CSV, one establishment per line, in constant memory. Pure.
 
 Active establishments of the territory become ``CompanyRecord``; others are counted; bad lines become
-``Rejection`` with their line number and reason, and reading goes on."""
+``Rejection`` with their line number and reason, and reading goes on. A caller may refuse more records with its
+own ``check`` (the register checks each text against its column)."""
 
 from __future__ import annotations
 
 import csv
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -69,10 +70,14 @@ class ReadCounts:
 
 
 def read_sirene(
-    handle: BinaryIO, territory: set[str], counts: ReadCounts | None = None
+    handle: BinaryIO,
+    territory: set[str],
+    counts: ReadCounts | None = None,
+    check: Callable[[CompanyRecord], str | None] | None = None,
 ) -> Iterator[CompanyRecord | Rejection]:
-    """Yield a record per active establishment of ``territory`` (INSEE codes) and a rejection per bad line.
-    Raises ``SireneFileError`` when the header is missing or lacks a required column."""
+    """Yield a record per active establishment of ``territory`` (INSEE codes) and a rejection per bad line — or
+    per record ``check`` gives a reason (French) to refuse. Raises ``SireneFileError`` when the header is missing
+    or lacks a required column."""
     counts = counts if counts is not None else ReadCounts()
     reader = csv.reader(_decoded_lines(handle, counts))
     try:
@@ -84,7 +89,7 @@ def read_sirene(
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise SireneFileError("colonnes absentes de l'en-tête : " + ", ".join(missing))
-    yield from _rows(reader, header, territory, counts)
+    yield from _rows(reader, header, territory, counts, check)
 
 
 def _decoded_lines(handle: BinaryIO, counts: ReadCounts) -> Iterator[str]:
@@ -95,7 +100,9 @@ def _decoded_lines(handle: BinaryIO, counts: ReadCounts) -> Iterator[str]:
         yield raw.decode("utf-8-sig" if counts.bytes_read == len(raw) else "utf-8", errors="replace")
 
 
-def _rows(reader, header: list[str], territory: set[str], counts: ReadCounts) -> Iterator[CompanyRecord | Rejection]:
+def _rows(
+    reader, header: list[str], territory: set[str], counts: ReadCounts, check: Callable | None
+) -> Iterator[CompanyRecord | Rejection]:
     while True:
         try:
             values = next(reader)
@@ -108,6 +115,8 @@ def _rows(reader, header: list[str], territory: set[str], counts: ReadCounts) ->
         if not values:
             continue
         result = _record(reader.line_num, header, values, territory, counts)
+        if isinstance(result, CompanyRecord) and check is not None and (reason := check(result)):
+            result = Rejection(reader.line_num, result.siret, reason)
         if isinstance(result, Rejection):
             counts.rejected += 1
         if result is not None:

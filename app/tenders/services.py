@@ -28,8 +28,7 @@ REFUSED = (
     "importer une nouvelle version."
 )
 REFUSED_OPERATOR = (
-    "Cet avis a été importé par l'opérateur de la plateforme : seul l'opérateur peut en importer une nouvelle "
-    "version."
+    "Cet avis a été importé par l'opérateur de la plateforme : seul l'opérateur peut en importer une nouvelle version."
 )
 
 

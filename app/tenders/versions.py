@@ -188,4 +188,3 @@ def _deadline(day: date | None, at: str | None) -> str:
     if day is None:
         return "non indiquée"
     return f"{date_fr(day)} à {at[:5]}" if at else date_fr(day)
-

@@ -1,13 +1,21 @@
 """The bid pack: every document of a groupement rendered from one ``Pack``, zipped, stored with its SHA-256 and a
 version number. An inconsistent pack is refused with the list of its problems; generating again when nothing
-changed returns the stored version instead of a copy."""
+changed returns the stored version instead of a copy — without rendering anything: the SHA-256 of what the
+documents are made from (the pack, serialised deterministically, and the templates and renderers that print it) is
+kept in the ZIP's comment and compared before rendering, which takes seconds per PDF."""
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import hashlib
 import io
+import json
 import zipfile
 from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +28,9 @@ from app.consortium.documents.pack import Pack
 from app.consortium.models import DocumentSet, Groupement
 from app.consortium.workflow.audit import record
 from app.errors import DomainError
+
+RENDERER_VERSION = 1  # raise it when the documents change in a way the pack, the templates and renderers do not show
+_INPUTS = b"groupement-inputs-sha256:"
 
 
 class PackRefused(DomainError):
@@ -40,10 +51,46 @@ def render_files(pack: Pack) -> list[tuple[str, bytes]]:
     return files
 
 
-def archive(files: list[tuple[str, bytes]], day: date) -> bytes:
-    """A ZIP whose bytes depend only on the files and the day: the same pack gives the same SHA-256."""
+def _plain(value: object) -> object:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, date | Decimal):
+        return str(value)
+    raise TypeError(f"not serialisable in a pack: {type(value).__name__}")
+
+
+@cache
+def _renderer_marker() -> bytes:
+    """What prints a pack: the templates and the renderers' sources, with ``RENDERER_VERSION`` (read once)."""
+    digest = hashlib.sha256(f"renderer v{RENDERER_VERSION}".encode())
+    here = Path(__file__).resolve().parent
+    renderers = (here / name for name in ("rendering.py", "espd.py", "espd_criteria.py"))
+    for path in (*sorted(rendering.TEMPLATES.rglob("*")), *renderers):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def inputs_digest(pack: Pack) -> str:
+    """The SHA-256 of what the documents are rendered from: the same digest, the same files."""
+    text = json.dumps(dataclasses.asdict(pack), sort_keys=True, ensure_ascii=False, default=_plain)
+    return hashlib.sha256(_renderer_marker() + text.encode()).hexdigest()
+
+
+def stored_inputs(document_set: DocumentSet) -> str | None:
+    """The inputs digest a stored version was rendered from; None for a version stored before it was kept."""
+    with zipfile.ZipFile(io.BytesIO(document_set.archive)) as bundle:
+        comment = bundle.comment
+    return comment.removeprefix(_INPUTS).decode("ascii", "replace") if comment.startswith(_INPUTS) else None
+
+
+def archive(files: list[tuple[str, bytes]], day: date, inputs: str | None = None) -> bytes:
+    """A ZIP whose bytes depend only on the files, the day and the ``inputs`` digest kept in its comment: the same
+    pack gives the same SHA-256."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        if inputs is not None:
+            bundle.comment = _INPUTS + inputs.encode("ascii")
         for name, content in files:
             info = zipfile.ZipInfo(name, date_time=(day.year, day.month, day.day, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -52,23 +99,28 @@ def archive(files: list[tuple[str, bytes]], day: date) -> bytes:
 
 
 def generate(session: Session, groupement: Groupement, user: User | None, today: date) -> tuple[DocumentSet, bool]:
-    """The groupement's documents as a new version, or the latest one when nothing changed (second value False)."""
+    """The groupement's documents as a new version, or the latest one when nothing changed (second value False):
+    nothing is rendered when the pack's inputs digest is the latest version's."""
     pack = build_pack(session, groupement, today)
     found = problems(pack)
     if found:
         raise PackRefused(found)
-    files = render_files(pack)
-    content = archive(files, today)
-    digest = hashlib.sha256(content).hexdigest()
+    inputs = inputs_digest(pack)
     latest = latest_set(session, groupement.id)
-    if latest is not None and latest.sha256 == digest:
+    if latest is not None and stored_inputs(latest) == inputs:
         return latest, False
+    files = render_files(pack)
+    listed = [{"name": n, "sha256": hashlib.sha256(c).hexdigest(), "size": len(c)} for n, c in files]
+    if latest is not None and latest.files == listed:  # a version stored before its inputs were kept
+        return latest, False
+    content = archive(files, today, inputs)
+    digest = hashlib.sha256(content).hexdigest()
     version = (latest.version if latest is not None else 0) + 1
     document_set = DocumentSet(
         groupement_id=groupement.id,
         version=version,
         draft=pack.draft,
-        files=[{"name": n, "sha256": hashlib.sha256(c).hexdigest(), "size": len(c)} for n, c in files],
+        files=listed,
         sha256=digest,
         archive=content,
         created_by_id=user.id if user else None,

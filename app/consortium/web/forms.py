@@ -16,14 +16,13 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional
 
+from app.bounds import Range
 from app.companies.identifiers import normalise_siret
 from app.companies.models import Company
-from app.bounds import Range
 from app.consortium.request import DEFAULT_MAX_MEMBERS, DEFAULT_RADIUS_KM, MAX_MEMBERS_LIMIT, Form, Request
 from app.errors import DomainError
 from app.forms import FrenchForm
 from app.tenders.models import Tender
-
 
 MEMBERS = Range(1, MAX_MEMBERS_LIMIT, " membres")
 RADIUS_KM = Range(1, 1000, " km")
