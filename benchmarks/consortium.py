@@ -84,9 +84,10 @@ def first_proposal(session, tender: Tender, organisation: Organisation, limit: f
     run.state = RunState.RUNNING
     session.commit()
     shown: list[float] = []
-    for _best in execute_run(session, run, workers=WORKERS, today=date.today()):
+    for best in execute_run(session, run, workers=WORKERS, today=date.today()):
         session.commit()
-        shown.append(time.perf_counter() - start)
+        if best is not None:  # None: the candidates are read
+            shown.append(time.perf_counter() - start)
     session.commit()
     done = time.perf_counter() - start
     return (shown[0] if shown else done), done, f"{run.solver_status} ({run.candidates} cand., {run.kept} kept)"

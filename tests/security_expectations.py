@@ -151,6 +151,7 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "consortium.index": (Case("/groupements", get=SIGNED_IN),),
     "consortium.detail": (Case(GROUPEMENT, get=(302, 403, 200, 200, 403, 200)),),
     "consortium.resolve": (Case(GROUPEMENT + "/recalculer", post=OWNER_ACTS),),
+    "consortium.acknowledge": (Case(GROUPEMENT + "/avis-modifie/lu", post=OWNER_ACTS),),
     "consortium.lock_or_exclude": (Case(GROUPEMENT + "/entreprises/{other_company}/exclure", post=OWNER_ACTS),),
     "consortium.adopt": (Case(GROUPEMENT + "/propositions/{proposal}/retenir", post=OWNER_ACTS),),
     "consortium.invite": (Case(GROUPEMENT + "/inviter", post=OWNER_ACTS),),

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from app.accounts import resets
 from app.accounts import services as accounts
 from app.accounts.models import Organisation, OrganisationKind, Role
-from app.accounts import resets
 from app.companies import claims, optout, profiles
 from app.companies.models import Company, CompanyClaim
 from app.consortium.documents import store as bidpack

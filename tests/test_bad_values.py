@@ -149,11 +149,9 @@ def test_absurd_lot_dates_and_durations_are_dropped():
 
 # Shown once the import hands its warnings on: ``ImportOutcome.warnings`` (app/tenders/services.py), flashed by
 # app/tenders/views.py ``_after_import`` and listed by app/tenders/cli.py ``import_command``, which also reports a
-# DomainError per file. Remove the marks when wiring them.
-_WIRING = "the lead wires Notice.warnings and DomainError through services.py, views.py and cli.py"
+# DomainError per file.
 
 
-@pytest.mark.xfail(strict=True, reason=_WIRING)
 def test_the_upload_page_says_what_was_left_out(browser, make_user):
     browser.login(make_user().email)
     response = upload(browser, EFORMS.replace(b">480000<", b">1e308<"))
@@ -161,7 +159,6 @@ def test_the_upload_page_says_what_was_left_out(browser, make_user):
     assert "Valeur estimée du lot LOT-0002 ignorée : 1e308 € dépasse 1 000 000 000 000 €" in page
 
 
-@pytest.mark.xfail(strict=True, reason=_WIRING)
 def test_the_import_command_reports_a_refused_notice_and_what_was_left_out(runner, session, tmp_path):
     (tmp_path / "a.xml").write_bytes(EFORMS.replace(b"6b1f0c2e-3d4a-4e5b-9c8d-7a6f5e4d3c2b", b"a" * 5000))
     (tmp_path / "b.xml").write_bytes(TED.replace(b">850000.00<", b">1e308<"))

@@ -149,11 +149,11 @@ def test_latest_deadline_first_and_unknown_deadlines_last(browser, world, sessio
     assert positions == sorted(positions)
 
 
-def test_user_without_a_company_is_invited_to_create_its_profile(browser, make_user):
+def test_user_without_a_company_is_invited_to_claim_it(browser, make_user):
     make_user("seule@exemple.fr", organisation_name="Jeune pousse")
     page = page_for(browser, "seule@exemple.fr")
     assert "Aucune entreprise n'est rattachée à votre organisation" in page
-    assert 'href="/entreprises/nouvelle"' in page
+    assert 'href="/entreprises/rattacher"' in page
 
 
 def test_signed_out_visitor_is_sent_to_the_login_page(client):

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime
 from decimal import Decimal
 from html import unescape
 
 import pytest
-from sqlalchemy import MetaData, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import models, schema  # noqa: F401  (models: every table on the metadata)
@@ -21,12 +20,10 @@ from app.consortium.formation import start as formation
 from app.consortium.jobs import solve as jobs
 from app.consortium.models import Assignment, Groupement
 from app.consortium.request import Request
-from app.consortium.vocabulary import Answer, GroupementStatus, MemberRole, RunState
-from app.db import Base, make_engine
+from app.db import Base
 from app.errors import DomainError
 from app.tenders.models import LotRequirement, Tender, TenderLot, TenderRevision
 from tests.consortium_data import ELEC, PLUMB, ROOF, build_world
-from tests.databases import BACKENDS, fresh_database
 
 NOTICE_ID = "avis-ecole-versions"
 PAINT = "45442100"
@@ -390,63 +387,3 @@ def test_a_lot_or_tender_referenced_by_groupement_data_cannot_be_deleted(app, wo
         with pytest.raises(IntegrityError), session.begin_nested():
             session.execute(statement)
     assert session.get(TenderLot, lot_id) is not None
-
-
-PENDING = Answer.PENDING.value
-# One row of each, at revision 0006: the ids and the values CHECK constraints allow; placeholders for the rest.
-SEED = (
-    ("commune", {"insee_code": "13055"}),
-    ("company", {"id": 1, "commune_insee": "13055"}),
-    ("tender", {"id": 1}),
-    ("tender_lot", {"id": 1, "tender_id": 1, "position": 1}),
-    ("lot_requirement", {"id": 1, "lot_id": 1}),
-    ("groupement", {"id": 1, "tender_id": 1, "status": GroupementStatus.DRAFT.value}),
-    ("solver_run", {"id": 1, "groupement_id": 1, "state": RunState.DONE.value}),
-    ("proposal", {"id": 1, "run_id": 1, "rank": 0}),
-    ("proposal_member", {"id": 1, "proposal_id": 1, "company_id": 1, "role": MemberRole.MANDATAIRE.value}),
-    ("assignment", {"id": 1, "proposal_id": 1, "lot_id": 1, "company_id": 1}),
-    ("groupement_member", {"id": 1, "groupement_id": 1, "company_id": 1, "role": "mandataire", "answer": PENDING}),
-    ("audit_event", {"id": 1, "groupement_id": 1}),
-    ("document_set", {"id": 1, "groupement_id": 1, "version": 1}),
-)
-NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-
-
-def _placeholder(column):
-    try:
-        kind = column.type.python_type
-    except NotImplementedError:
-        kind = str
-    values = {int: 1, float: 0.0, bool: False, bytes: b"", dict: {}, list: [], Decimal: 0, datetime: NOW, date: NOW}
-    return values.get(kind, "x")
-
-
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_the_migration_keeps_every_groupement_row_both_ways(backend, tmp_path):
-    """SQLite changes a foreign key by copying the table and dropping the old one: with foreign keys enforced, the
-    DROP of ``groupement`` would first delete every run, member, audit event and document that refers to it."""
-    with fresh_database(backend, tmp_path) as url:
-        engine = make_engine(url)
-        schema.upgrade(engine, "0006")
-        tables = MetaData()
-        tables.reflect(engine)
-        with engine.begin() as connection:
-            for name, values in SEED:
-                table = tables.tables[name]
-                needed = [c for c in table.columns if not (c.nullable or c.primary_key or c.server_default)]
-                connection.execute(table.insert().values({c.name: _placeholder(c) for c in needed} | values))
-
-        def counts() -> list[int]:
-            with engine.connect() as connection:
-                return [connection.scalar(select(func.count()).select_from(tables.tables[n])) for n, _ in SEED]
-
-        try:
-            schema.upgrade(engine, "0007")
-            assert counts() == [1] * len(SEED)
-            with engine.connect() as connection:
-                seen = connection.exec_driver_sql("SELECT tender_seen_at FROM groupement").scalar()
-            assert seen is not None  # the groupements there are have read the tender as it is
-            schema.downgrade(engine, "0006")
-            assert counts() == [1] * len(SEED)
-        finally:
-            engine.dispose()

@@ -154,9 +154,11 @@ def pending_invitations(session: Session, organisation: Organisation) -> list[In
     )
 
 
-def find_invitation(session: Session, token: str) -> Invitation | None:
-    """The pending, unexpired invitation for a link token, or None."""
-    invitation = session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+def find_invitation(session: Session, token: str, *, lock: bool = False) -> Invitation | None:
+    """The pending, unexpired invitation for a link token, or None. ``lock``: its row stays locked for the rest of
+    the transaction, so that a second use of the link waits for the first, then finds it used."""
+    query = select(Invitation).where(Invitation.token_hash == _token_hash(token))
+    invitation = session.scalar(query.with_for_update() if lock else query)
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at <= utcnow():
         return None
     return invitation

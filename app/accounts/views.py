@@ -151,7 +151,7 @@ def _send_invitation(organisation: Organisation, email: str, token: str) -> None
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def invitation(token: str) -> str | Response:
     session = get_session()
-    found = services.find_invitation(session, token)
+    found = services.find_invitation(session, token, lock=request.method == "POST")
     if found is None:
         flash("Ce lien d'invitation n'est pas valide ou a expiré. Demandez une nouvelle invitation.", "error")
         return redirect(url_for("main.home"))

@@ -17,6 +17,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.db import get_session
+from app.errors import DomainError
 from app.tenders.parsing.dispatch import parse_notice
 from app.tenders.parsing.model import NoticeParseError, Skipped
 from app.tenders.services import import_notice
@@ -88,13 +89,14 @@ def import_command(paths: tuple[Path, ...]) -> None:
         for path in bar:
             try:
                 outcome = import_notice(session, path.read_bytes(), path.name, may_supersede=_operator)
-            except (NoticeParseError, OSError) as exc:
+            except (NoticeParseError, DomainError, OSError) as exc:
                 session.rollback()
                 counts["failed"] += 1
                 problems.append(f"  {path} : {exc}")
                 continue
             session.commit()  # one notice, one transaction: a bad file never undoes the others
             counts[outcome.status] += 1
+            problems.extend(f"  {path} : {warning}" for warning in outcome.warnings)
             if outcome.status == "skipped":
                 problems.append(f"  {path} : ignoré — {outcome.reason}")
     click.echo(

@@ -38,6 +38,7 @@ class ImportOutcome:
     tender: Tender | None = None
     reason: str | None = None
     revision: TenderRevision | None = None  # what a newer version changed ("updated")
+    warnings: tuple[str, ...] = ()  # values of the notice left out, each with its reason
 
 
 def _nobody(_tender: Tender) -> bool:
@@ -70,7 +71,7 @@ def import_notice(
         tender.lots = [new_lot(position, lot, labels) for position, lot in enumerate(parsed.lots, start=1)]
         session.add(tender)
         session.flush()
-        return ImportOutcome("imported", tender)
+        return ImportOutcome("imported", tender, warnings=parsed.warnings)
     if _version_key(parsed.version) < _version_key(tender.version):
         return ImportOutcome("skipped", tender, f"version {parsed.version} plus ancienne que {tender.version}")
     if _version_key(parsed.version) == _version_key(tender.version):
@@ -80,7 +81,7 @@ def import_notice(
     previous, before = _stored_notice(tender), Before.of(tender)
     _fill(tender, parsed, data, source_name)
     revision = apply_version(session, tender, parsed, previous, before, labels)
-    return ImportOutcome("updated", tender, revision=revision)
+    return ImportOutcome("updated", tender, revision=revision, warnings=parsed.warnings)
 
 
 def _stored_notice(tender: Tender) -> Notice | None:

@@ -99,6 +99,8 @@ def _after_import(outcome) -> Response:
         return redirect(url_for(".upload"))
     message, category = _MESSAGES[outcome.status]
     flash(message, category)
+    for warning in outcome.warnings:
+        flash(warning, "warning")
     return redirect(url_for(".detail", tender_id=outcome.tender.id))
 
 

@@ -8,9 +8,6 @@ Create Date: 2026-12-03
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -21,28 +18,6 @@ depends_on = None
 
 # (table, column, referred table): the foreign keys from groupement data into tender data, CASCADE until now.
 GROUPEMENT_TO_TENDER = (("groupement", "tender_id", "tender"), ("assignment", "lot_id", "tender_lot"))
-
-
-@contextmanager
-def _sqlite_foreign_keys_off() -> Iterator[None]:
-    """SQLite changes a foreign key by copying the table and dropping the old one; with foreign keys enforced the
-    DROP would first delete the rows that refer to it (every solver run, member, audit event and document of every
-    groupement). Enforcement can only be switched outside a transaction: commit what came before, switch it off,
-    rebuild the tables, check the references, switch it back on. Other databases alter constraints in place."""
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite" or not bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
-        yield  # altered in place, or enforcement already off for the whole upgrade
-        return
-    bind.exec_driver_sql("COMMIT")
-    bind.exec_driver_sql("PRAGMA foreign_keys=OFF")
-    bind.exec_driver_sql("BEGIN")
-    yield
-    broken = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-    if broken:
-        raise RuntimeError(f"références cassées après la migration : {broken[:5]}")
-    bind.exec_driver_sql("COMMIT")
-    bind.exec_driver_sql("PRAGMA foreign_keys=ON")
-    bind.exec_driver_sql("BEGIN")
 
 
 def _set_ondelete(ondelete: str) -> None:
@@ -74,17 +49,15 @@ def upgrade() -> None:
     with op.batch_alter_table("groupement", schema=None) as batch_op:
         batch_op.add_column(sa.Column("tender_seen_at", sa.DateTime(timezone=True), nullable=True))
     op.execute("UPDATE groupement SET tender_seen_at = created_at")
-    with _sqlite_foreign_keys_off():
-        _set_ondelete("RESTRICT")
+    _set_ondelete("RESTRICT")  # on SQLite, a table rebuild with foreign keys off (migrations/env.py)
 
 
 def downgrade() -> None:
-    with _sqlite_foreign_keys_off():
-        _set_ondelete("CASCADE")
-        with op.batch_alter_table("groupement", schema=None) as batch_op:
-            batch_op.drop_column("tender_seen_at")
-        with op.batch_alter_table("tender_lot", schema=None) as batch_op:
-            batch_op.drop_column("withdrawn_at")
+    _set_ondelete("CASCADE")
+    with op.batch_alter_table("groupement", schema=None) as batch_op:
+        batch_op.drop_column("tender_seen_at")
+    with op.batch_alter_table("tender_lot", schema=None) as batch_op:
+        batch_op.drop_column("withdrawn_at")
     with op.batch_alter_table("tender_revision", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tender_revision_tender_id"))
     op.drop_table("tender_revision")

@@ -101,6 +101,8 @@ def archive(files: list[tuple[str, bytes]], day: date, inputs: str | None = None
 def generate(session: Session, groupement: Groupement, user: User | None, today: date) -> tuple[DocumentSet, bool]:
     """The groupement's documents as a new version, or the latest one when nothing changed (second value False):
     nothing is rendered when the pack's inputs digest is the latest version's."""
+    # One generation of a groupement at a time: a second one waits, then finds this version up to date.
+    session.execute(select(Groupement.id).where(Groupement.id == groupement.id).with_for_update())
     pack = build_pack(session, groupement, today)
     found = problems(pack)
     if found:

@@ -23,12 +23,16 @@ from app.errors import DomainError
 SEED = 0  # the same request on the same data gives the same proposals (with one worker)
 
 
-def execute_run(session: Session, run: SolverRun, *, workers: int, today: date) -> Iterator[Proposal]:
-    """Select, solve, write the proposals; yields the best one once it is the groupement's (flushed)."""
+def execute_run(session: Session, run: SolverRun, *, workers: int, today: date) -> Iterator[Proposal | None]:
+    """Select, solve, write the proposals. Yields None once the candidates are read (the job commits: the solve
+    then holds no transaction, so no lock — SQLite's write lock included), then the best proposal once it is the
+    groupement's (flushed)."""
     groupement = run.groupement
     request = Request.from_json(run.parameters)
     prepared = prepare(session, groupement.tender, request, today)
     run.candidates = prepared.candidates
+    session.flush()
+    yield None
     search = solver.solutions(
         prepared.instance,
         time_limit_s=max(1.0, request.time_limit_s - prepared.selection_s),

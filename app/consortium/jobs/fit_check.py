@@ -37,7 +37,8 @@ def _check_in(session: Session, company_id: int, tender_id: int) -> None:
     if fit is None:
         return
     try:
-        work_out(session, fit, date.today())
+        for _candidates_read in work_out(session, fit, date.today()):
+            session.commit()  # no transaction (no lock) while the solver runs
         session.commit()
     except Exception:  # noqa: BLE001 — reported on the row
         log.exception("fit check of company %s for tender %s failed", company_id, tender_id)

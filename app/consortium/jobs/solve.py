@@ -38,8 +38,8 @@ def run_job(app: Flask, run_id: int) -> None:
             run.state, run.started_at = RunState.RUNNING, utcnow()
             session.commit()
             try:
-                for _best in execute_run(session, run, workers=solver_workers(app), today=date.today()):
-                    session.commit()  # the best proposal, shown while the alternatives are sought
+                for _step in execute_run(session, run, workers=solver_workers(app), today=date.today()):
+                    session.commit()  # the candidates read (no lock while solving), then the best proposal
                 session.commit()
             except Exception as error:  # noqa: BLE001 — a job reports every failure on its run
                 log.exception("solver run %s failed", run_id)

@@ -6,7 +6,7 @@ company or 24 hours, or when its check was lost (the process that held it died).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -74,8 +74,9 @@ def fits_to_check(session: Session, company: Company, tenders: Iterable[Tender],
     return due
 
 
-def work_out(session: Session, fit: TenderFit, today: date) -> None:
-    """Candidates in SQL, then one quick solve with the company imposed; writes the answer on ``fit``. Flushes."""
+def work_out(session: Session, fit: TenderFit, today: date) -> Iterator[None]:
+    """Candidates in SQL, then one quick solve with the company imposed; writes the answer on ``fit``. Yields once
+    the candidates are read (the job commits: the solve holds no transaction), then flushes the answer."""
     tender = session.get(Tender, fit.tender_id)
     request = Request(company_id=fit.company_id, alternatives=0, time_limit_s=CHECK_TIME_LIMIT_S)
     try:
@@ -83,6 +84,7 @@ def work_out(session: Session, fit: TenderFit, today: date) -> None:
     except DomainError as error:
         fit.feasible, fit.detail = False, error.message[:DETAIL_LENGTH]
     else:
+        yield
         result = solver.solve(prepared.instance, time_limit_s=CHECK_TIME_LIMIT_S, workers=1, alternatives=1)
         if result.best is not None:
             fit.feasible, fit.members, fit.detail = True, len(result.best.members), ""

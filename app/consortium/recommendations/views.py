@@ -18,7 +18,7 @@ from app.consortium.jobs.runners import runner
 from app.consortium.recommendations import fits
 from app.consortium.recommendations.fits import FitState
 from app.consortium.recommendations.tenders import matching_tenders
-from app.db import get_session, utcnow
+from app.db import get_session, utcnow, writes
 from app.permissions import authorize
 from app.reference.cpv_labels import cpv_labels
 from app.tenders.models import Tender
@@ -42,6 +42,7 @@ def _queue_checks(session: Session, company: Company, tenders: list[Tender]) -> 
 
 @bp.get("/pour-vous")
 @login_required
+@writes  # it records the fit checks it queues
 def for_you() -> str:
     authorize("browse_directory")
     session = get_session()

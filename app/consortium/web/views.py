@@ -10,9 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
+from app.accounts.mail import UNDELIVERED, deliver
 from app.accounts.models import Organisation, OrganisationKind
 from app.companies.models import Company
 from app.companies.owned import companies_of
+from app.consortium import notifications
 from app.consortium.formation import start
 from app.consortium.jobs.solve import submit
 from app.consortium.models import Groupement, GroupementMember, Proposal, SolverRun
@@ -99,22 +101,36 @@ def detail(groupement_id: int) -> str:
     return groupement_page(groupement)
 
 
-def _act(groupement_id: int, action, success: str) -> Response:
-    """Lock the groupement, run ``action(session, groupement)``, commit; a refusal is flashed."""
+def _act(groupement_id: int, action, success: str, tell=None) -> Response:
+    """Lock the groupement, run ``action(session, groupement)``, commit; a refusal is flashed. ``tell(groupement,
+    result)``: the messages to send once it is committed."""
     groupement = get_or_404(Groupement, groupement_id)
     authorize("edit_groupement", groupement)
-    result = _submit(lambda session: action(session, workflow.locked(session, groupement_id)), success)
+    done, result = _submit(lambda session: action(session, workflow.locked(session, groupement_id)), success)
     if isinstance(result, SolverRun):
         submit(result)
+    if done and tell is not None:
+        _send(lambda: tell(get_session().get(Groupement, groupement_id), result))
     return redirect(url_for("consortium.detail", groupement_id=groupement_id))
 
 
-def _submit(action, success: str):
-    """A one-button form: check its CSRF token, run the service, commit, flash the outcome. A write based on a
-    stale view of the groupement (someone acted meanwhile) is refused, not merged."""
+def _send(messages) -> None:
+    """Write the messages (reading what they name), end that read before talking to the mail server, send; a
+    failure is flashed, the action stays done."""
+    written = messages()
+    get_session().commit()  # nothing to write: ends the transaction the messages' reads opened
+    if written and not deliver(*written):
+        flash(UNDELIVERED, "error")
+
+
+def _submit(action, success: str) -> tuple[bool, object]:
+    """A one-button form: check its CSRF token, run the service, commit, flash the outcome; whether it went
+    through, and what the service returned. A write based on a stale view of the groupement (someone acted
+    meanwhile) is refused, not merged."""
     form = FrenchForm()
     if not form.validate_on_submit():
         abort(400)
+    result = None
     try:
         result = commit_or_show(form, action)
     except StaleDataError:
@@ -122,10 +138,10 @@ def _submit(action, success: str):
         form.form_errors.append("Le groupement a été modifié entre-temps : rechargez la page et recommencez.")
     for error in form.form_errors:
         flash(error, "error")
-    if not form.form_errors:
-        flash(success, "success")
-        return result
-    return None
+    if form.form_errors:
+        return False, None
+    flash(success, "success")
+    return True, result
 
 
 @bp.post("/groupements/<int:groupement_id>/recalculer")
@@ -177,13 +193,23 @@ def adopt(groupement_id: int, proposal_id: int) -> Response:
 @bp.post("/groupements/<int:groupement_id>/inviter")
 @login_required
 def invite(groupement_id: int) -> Response:
-    return _act(groupement_id, lambda s, g: workflow.invite(s, g, current_user), "Invitations envoyées.")
+    return _act(
+        groupement_id,
+        lambda s, g: workflow.invite(s, g, current_user),
+        "Invitations envoyées.",
+        tell=notifications.invitation_messages,
+    )
 
 
 @bp.post("/groupements/<int:groupement_id>/confirmer")
 @login_required
 def confirm(groupement_id: int) -> Response:
-    return _act(groupement_id, lambda s, g: workflow.confirm(s, g, current_user), "Groupement constitué.")
+    return _act(
+        groupement_id,
+        lambda s, g: workflow.confirm(s, g, current_user),
+        "Groupement constitué.",
+        tell=lambda g, _result: notifications.constituted_messages(g),
+    )
 
 
 @bp.post("/groupements/<int:groupement_id>/statut/<target>")
@@ -208,5 +234,7 @@ def answer(groupement_id: int, member_id: int, choice: str) -> Response:
         workflow.locked(session, groupement_id)
         workflow.answer(session, session.get(GroupementMember, member_id), current_user, choice == "accepter")
 
-    _submit(action, "Invitation acceptée." if choice == "accepter" else "Invitation refusée.")
+    done, _ = _submit(action, "Invitation acceptée." if choice == "accepter" else "Invitation refusée.")
+    if done:
+        _send(lambda: notifications.answer_message(member.groupement, get_session().get(GroupementMember, member_id)))
     return redirect(url_for("consortium.detail", groupement_id=groupement_id))
