@@ -22,6 +22,7 @@ from app.reference import loading
 from app.reference.cpv_files import read_cpv_file
 from tests.browser.seeding import Seed, seed
 from tests.databases import BACKENDS, TEST_CONFIG, fresh_database
+from tests.mail_server import Mailbox, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,8 +54,15 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def mailbox() -> Iterator[Mailbox]:
+    """The live server's SMTP server (aiosmtpd on 127.0.0.1): every message the journeys send lands here."""
+    with serving() as box:
+        yield box
+
+
 @pytest.fixture(scope="session", params=[BACKEND])
-def live_server(request, browser: Browser, tmp_path_factory) -> Iterator[LiveServer]:
+def live_server(request, browser: Browser, mailbox: Mailbox, tmp_path_factory) -> Iterator[LiveServer]:
     """The app on 127.0.0.1 on a free port, over a fresh migrated database with the reference data and the
     journeys' seed. It depends on ``browser`` so that a missing Chromium skips before anything starts, and so
     that the browser, whose connections the server's threads serve, is closed after the server."""
@@ -75,10 +83,12 @@ def live_server(request, browser: Browser, tmp_path_factory) -> Iterator[LiveSer
                 "SESSION_COOKIE_SECURE": False,  # plain HTTP on 127.0.0.1
                 "REMEMBER_COOKIE_SECURE": False,
                 "WTF_CSRF_ENABLED": True,
+                "MAIL_URL": f"smtp://127.0.0.1:{mailbox.port}",
             }
         )
         data = seed(app)
         server = make_server("127.0.0.1", 0, app, threaded=True)
+        app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # the links in the messages
         thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
         thread.start()
         try:

@@ -11,6 +11,12 @@ from functools import partial
 from flask import Flask
 
 from app.accounts.models import OrganisationKind
+from app.companies.models import Company
+from app.consortium.formation import start as formation
+from app.consortium.jobs import solve as jobs
+from app.consortium.models import Groupement
+from app.consortium.request import Request
+from app.consortium.workflow import transitions as workflow
 from app.db import get_session
 from app.tenders.models import Tender
 from tests.conftest import create_user
@@ -24,11 +30,16 @@ INITIATOR, PLUMBER, ROOFER, ROOFER2 = (
 )
 BUYER = "acheteur@marseille.fr"
 LARGE_GROUP = "achats@bpsa.fr"
+# The claim journey: Charpentes de Pertuis (in the register, nobody speaks for it) is invited into a groupement;
+# its manager signs up and claims it; a rival claims it too; the CCI operator decides.
+CLAIMANT, RIVAL, OPERATOR = "gerant@charpentes.fr", "squatteur@rival.fr", "cci@cci.fr"
+CLAIMED_CONTACT = "contact@charpentes-pertuis.fr"
 # The journeys that form a groupement on a tender of their own: key → tender title.
 JOURNEY_TENDERS = {
     "bid_pack": "Rénovation de l'école des Chartreux",
     "decline": "Rénovation de l'école de la Belle de Mai",
     "keyboard": "Rénovation de l'école du Panier",
+    "claim": "Rénovation de l'école de Pertuis",
 }
 
 
@@ -37,6 +48,8 @@ class Seed:
     world_tender_id: int
     world_tender_title: str
     tenders: dict[str, int]  # JOURNEY_TENDERS key → tender id
+    claimed_company: int
+    claim_groupement: int
 
 
 def seed(app: Flask) -> Seed:
@@ -52,5 +65,25 @@ def seed(app: Flask) -> Seed:
             tenders[key] = tender.id
         make_user(BUYER, kind=OrganisationKind.PUBLIC_BUYER, organisation_name="Ville de Marseille")
         add_large_group(session, make_user, LARGE_GROUP)
+        make_user(CLAIMANT, organisation_name="Charpentes de Pertuis SARL")
+        make_user(RIVAL, organisation_name="Rival Toitures")
+        make_user(OPERATOR, kind=OrganisationKind.OPERATOR, organisation_name="CCI Aix-Marseille-Provence")
+        claimed = world.companies[5]
+        groupement = _inviting(app, session, tenders["claim"], world.companies[1], claimed)
         title = session.get(Tender, world.tender_id).title
-        return Seed(world.tender_id, title, tenders)
+        return Seed(world.tender_id, title, tenders, claimed, groupement)
+
+
+def _inviting(app: Flask, session, tender_id: int, initiator: int, invited: int) -> int:
+    """The electrician's groupement on ``tender_id`` with ``invited`` imposed, solved and its invitations sent."""
+    session.get(Company, invited).contact_email = CLAIMED_CONTACT
+    tender = session.get(Tender, tender_id)
+    organisation = session.get(Company, initiator).organisation
+    request = Request(company_id=initiator, impose=(invited,), radius_km=None, alternatives=0)
+    groupement = formation.start_groupement(session, tender, organisation, None, request)
+    session.commit()
+    jobs.run_job(app, groupement.runs[-1].id)
+    session.expire_all()
+    workflow.invite(session, session.get(Groupement, groupement.id), None)
+    session.commit()
+    return groupement.id
