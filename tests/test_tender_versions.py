@@ -387,3 +387,27 @@ def test_a_lot_or_tender_referenced_by_groupement_data_cannot_be_deleted(app, wo
         with pytest.raises(IntegrityError), session.begin_nested():
             session.execute(statement)
     assert session.get(TenderLot, lot_id) is not None
+
+
+def test_a_withdrawn_lot_no_longer_matches_counts_or_prints(formed, world, session, browser):
+    """Lists, searches, « Pour vous » and the bid pack read the notice as it now is."""
+    tender_id, groupement_id = formed
+    link = f'href="/appels-d-offres/{tender_id}"'
+
+    def listed(url: str) -> str:
+        return unescape(browser.get(url).get_data(as_text=True))
+
+    upload(browser, notice("02", V2_LOTS, "2030-03-16"))
+    assert link in listed(f"/appels-d-offres?cpv={ROOF[:5]}")  # lot 2 still asks for roofing
+    upload(browser, notice("03", (V2_LOTS[0], ("LOT-0002", "Plomberie", "240000", (PLUMB,))), "2030-03-16"))
+    assert link not in listed(f"/appels-d-offres?cpv={ROOF[:5]}")  # roofing is only in the withdrawn lot now
+    row = re.search(rf'{re.escape(link)}.*?<td class="num">(\d+)</td>', listed("/appels-d-offres"), re.S)
+    assert row and row.group(1) == "2"
+    browser.logout()
+    browser.login("contact@couvreurs.fr")  # a roofer: only the withdrawn lot asks for its trade
+    assert link not in listed("/pour-vous")
+    browser.logout()
+    browser.login("chef@elec.fr")
+    refused = browser.submit(f"/groupements/{groupement_id}/documents", {}, follow_redirects=True)
+    expected = "Le lot LOT-0003 a été retiré de l'avis par une nouvelle version : recalculez le groupement."
+    assert expected in unescape(refused.get_data(as_text=True))

@@ -58,15 +58,22 @@ def search_tenders(
             select(TenderLot.tender_id)
             .join(LotRequirement)
             .where(LotRequirement.kind == "cpv", LotRequirement.code >= lower, LotRequirement.code < upper)
+            .where(TenderLot.withdrawn_at.is_(None))
         )
         stmt = stmt.where(Tender.id.in_(lots))
     if query.nuts:
         if not query.nuts.isalnum():
             raise SearchError("Code NUTS invalide.")
-        places = select(TenderLot.tender_id).where(TenderLot.nuts.like(f"%{query.nuts}%"))
+        places = select(TenderLot.tender_id).where(
+            TenderLot.nuts.like(f"%{query.nuts}%"), TenderLot.withdrawn_at.is_(None)
+        )
         stmt = stmt.where(or_(Tender.id.in_(places), Tender.buyer_nuts.like(f"{query.nuts}%")))
     page, per_page = clamp(query.page, query.per_page)
-    lot_count = select(func.count(TenderLot.id)).where(TenderLot.tender_id == Tender.id).scalar_subquery()
+    lot_count = (
+        select(func.count(TenderLot.id))
+        .where(TenderLot.tender_id == Tender.id, TenderLot.withdrawn_at.is_(None))
+        .scalar_subquery()
+    )
     # The page query counts the matches too (a window count); past the last page it has no row to carry it.
     rows = session.execute(
         stmt.add_columns(lot_count, func.count().over())

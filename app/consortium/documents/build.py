@@ -101,7 +101,8 @@ def _buyer(tender: Tender) -> Buyer:
 
 
 def _lot(lot: TenderLot) -> Lot:
-    return Lot(lot.lot_id, lot.title, int(lot.value_amount) if lot.value_amount is not None else None)
+    value = int(lot.value_amount) if lot.value_amount is not None else None
+    return Lot(lot.lot_id, lot.title, value, withdrawn=lot.withdrawn_at is not None)
 
 
 def _party(company: Company) -> Party:

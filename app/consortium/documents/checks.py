@@ -13,6 +13,10 @@ def problems(pack: Pack) -> list[str]:
     if not pack.rows:
         found.append("Aucune prestation n'est répartie : retenez d'abord une proposition.")
     for lot in pack.lots:
+        if lot.withdrawn:
+            found.append(
+                f"Le lot {lot.number} a été retiré de l'avis par une nouvelle version : recalculez le groupement."
+            )
         spread = sum(r.amount_ht for r in pack.rows if r.lot == lot.number)
         if lot.value_eur is not None and spread != lot.value_eur:
             found.append(

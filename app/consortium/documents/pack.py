@@ -52,6 +52,7 @@ class Lot:
     number: str  # the notice's lot identifier, « LOT-0001 »
     title: str
     value_eur: int | None
+    withdrawn: bool = False  # a newer version of the notice no longer has it
 
 
 @dataclass(frozen=True)

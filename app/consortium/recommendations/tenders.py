@@ -67,7 +67,11 @@ def matching_tenders(
     codes = company_codes(session, company_id)
     if not codes:
         return Page([], 0, page, per_page)
-    matched = select(TenderLot.tender_id).join(LotRequirement).where(_requirements_matching(codes))
+    matched = (
+        select(TenderLot.tender_id)
+        .join(LotRequirement)
+        .where(_requirements_matching(codes), TenderLot.withdrawn_at.is_(None))
+    )
     stmt = select(Tender).where(Tender.id.in_(matched), _open(now), visible_tenders(organisations))
     ordered = stmt.order_by(Tender.deadline_utc.is_(None), Tender.deadline_utc.desc(), Tender.id.desc())
     tenders = list(session.scalars(ordered.offset((page - 1) * per_page).limit(per_page)))
@@ -83,7 +87,7 @@ def _matched_lots(session: Session, codes: Sequence[str], tender_ids: list[int])
     stmt = (
         select(TenderLot.tender_id, TenderLot.id, TenderLot.lot_id, TenderLot.title, LotRequirement.code)
         .join(LotRequirement)
-        .where(TenderLot.tender_id.in_(tender_ids), _requirements_matching(codes))
+        .where(TenderLot.tender_id.in_(tender_ids), _requirements_matching(codes), TenderLot.withdrawn_at.is_(None))
         .order_by(TenderLot.tender_id, TenderLot.position, LotRequirement.code)
     )
     found: dict[int, dict[int, tuple[str, str, set[str]]]] = {}
