@@ -53,7 +53,7 @@ class DefaultConfig:
     # Without it, messages go to the log (their text only in debug: links carry secrets).
     MAIL_URL = ""
     MAIL_FROM = "Groupement <ne-pas-repondre@groupement.local>"
-    MAIL_TIMEOUT_S = 10.0
+    MAIL_TIMEOUT_S = 5.0  # per connection: one for all the messages of an action
 
 
 class InsecureConfigError(RuntimeError):

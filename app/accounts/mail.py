@@ -30,7 +30,7 @@ class Message:
 
 
 class Mailer(Protocol):
-    def send(self, message: Message) -> None: ...
+    def send(self, *messages: Message) -> None: ...
 
 
 class LogMailer:
@@ -41,12 +41,13 @@ class LogMailer:
         self.debug = debug
         self.outbox: list[Message] = []
 
-    def send(self, message: Message) -> None:
-        self.outbox = [*self.outbox[-99:], message]
-        if self.debug:
-            log.info("Message to %r: %r\n%s", message.to, message.subject, message.body)
-        else:
-            log.info("Message to %r: %r (text written only in debug)", message.to, message.subject)
+    def send(self, *messages: Message) -> None:
+        for message in messages:
+            self.outbox = [*self.outbox[-99:], message]
+            if self.debug:
+                log.info("Message to %r: %r\n%s", message.to, message.subject, message.body)
+            else:
+                log.info("Message to %r: %r (text written only in debug)", message.to, message.subject)
 
 
 @dataclass(frozen=True)
@@ -81,13 +82,8 @@ class SmtpMailer:
     def __init__(self, settings: SmtpSettings, sender: str, timeout: float) -> None:
         self.settings, self.sender, self.timeout = settings, sender, timeout
 
-    def send(self, message: Message) -> None:
-        email = EmailMessage()
-        email["From"], email["To"], email["Subject"] = self.sender, message.to, message.subject
-        email["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2].strip("> ") or None)
-        email.set_content(message.body)
-        if message.html is not None:
-            email.add_alternative(message.html, subtype="html")
+    def send(self, *messages: Message) -> None:
+        """Every message over one connection: a server that does not answer costs one time-out, not one each."""
         s = self.settings
         if s.tls:
             smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=self.timeout, context=ssl.create_default_context())
@@ -98,7 +94,17 @@ class SmtpMailer:
                 smtp.starttls(context=ssl.create_default_context())
             if s.user:
                 smtp.login(s.user, s.password or "")
-            smtp.send_message(email)
+            for message in messages:
+                smtp.send_message(self._email(message))
+
+    def _email(self, message: Message) -> EmailMessage:
+        email = EmailMessage()
+        email["From"], email["To"], email["Subject"] = self.sender, message.to, message.subject
+        email["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2].strip("> ") or None)
+        email.set_content(message.body)
+        if message.html is not None:
+            email.add_alternative(message.html, subtype="html")
+        return email
 
 
 def init_app(app: Flask) -> None:
@@ -131,15 +137,17 @@ def compose(to: str, name: str, subject: str, **context: object) -> Message:
 
 
 def deliver(*messages: Message) -> bool:
-    """Send each message; False when one could not be sent (logged). Never raises."""
-    delivered = True
-    for message in messages:
-        try:
-            get_mailer().send(message)
-        except (OSError, smtplib.SMTPException, ValueError):
-            log.exception("Could not send %r to %r", message.subject, message.to)
-            delivered = False
-    return delivered
+    """Send the messages; False when they could not be sent (logged). Never raises."""
+    if not messages:
+        return True
+    try:
+        get_mailer().send(*messages)
+    except (OSError, smtplib.SMTPException, ValueError):
+        log.exception(
+            "Could not send %d message(s), the first %r to %r", len(messages), messages[0].subject, messages[0].to
+        )
+        return False
+    return True
 
 
 UNDELIVERED = (
