@@ -28,6 +28,7 @@ def commit_or_show(form: FrenchForm, action: Callable[[Session], T]) -> T | None
     session = get_session()
     try:
         result = action(session)
+        session.flush()  # what the service left unflushed meets the checks (text lengths…) here, not in commit
     except DomainError as error:
         session.rollback()
         if error.field and error.field in form:

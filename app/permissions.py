@@ -9,7 +9,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import object_session
 
-from app.accounts.models import Organisation, OrganisationKind, Role
+from app.accounts.models import COMPANY_KINDS, Organisation, OrganisationKind, Role
 from app.security import login_manager
 from app.visibility import sees_tender
 
@@ -46,7 +46,7 @@ def _company_member(user, company) -> bool:
 
 
 def _company_organisation_member(user, organisation: Organisation) -> bool:
-    return _member_of(user, organisation) and organisation.kind in (OrganisationKind.SME, OrganisationKind.LARGE_GROUP)
+    return _member_of(user, organisation) and organisation.kind in COMPANY_KINDS
 
 
 def _in_organisation(user, organisation_id: int | None) -> bool:
@@ -94,9 +94,7 @@ RULES: dict[str, Rule] = {
     ),
     "view_tender": _sees_tender,
     # Companies (SMEs, large groups) form groupements; buyers and the operator never do.
-    "start_groupement": lambda u, tender: (
-        _sees_tender(u, tender) and _of_kind(u, OrganisationKind.SME, OrganisationKind.LARGE_GROUP)
-    ),
+    "start_groupement": lambda u, tender: _sees_tender(u, tender) and _of_kind(u, *COMPANY_KINDS),
     "create_consultation": lambda u, _obj: _of_kind(u, OrganisationKind.LARGE_GROUP, OrganisationKind.PUBLIC_BUYER),
     # A groupement is the initiating organisation's: it alone edits it; the invited companies see it. Nobody
     # else, not the buyer of the tender, not the operator, not a competitor.

@@ -191,6 +191,9 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
 REFUSED_ON_THE_MERITS = {
     "tenders.publish": "Rien n'a été enregistré : Seul un brouillon peut être publié.",  # a private consultation
     "consortium.confirm": "Tous les membres n'ont pas accepté : Plomberie de la Joliette, Toitures d'Allauch.",
+    # The world's claim had its link sent a moment ago: one per ten minutes.
+    "claims.send_code": "Rien n'a été enregistré : Un lien vient d'être envoyé à cette adresse : attendez quelques "
+    "minutes avant d'en redemander un.",
 }
 OPEN_TO_VISITORS = {"main.home", "main.healthz", "accounts.login", "accounts.register", "accounts.logout"}
 OPEN_TO_VISITORS |= {"accounts.invitation", "passwords.forgot", "passwords.reset", "claims.opt_out"}

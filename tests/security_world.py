@@ -153,7 +153,7 @@ def build(app, session: Session) -> Ids:
 def _claim(session: Session, owner: Organisation, company_id: int) -> tuple[CompanyClaim, str]:
     """The owner's pending claim of a register company nobody speaks for, its verification link sent."""
     company = session.get(Company, company_id)
-    company.contact_email = "contact@charpentes.fr"
+    company.register_email = "contact@charpentes.fr"
     admin = accounts.find_user(session, EMAILS["admin"])
     claim = claims.request_claim(session, owner, admin, company, "Je suis le gérant.", max_pending=3)
     token = claims.send_code(session, claim, admin, valid_hours=48)

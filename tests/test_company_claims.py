@@ -13,11 +13,12 @@ from app.accounts.models import OrganisationKind, User
 from app.companies.models import ClaimStatus, Company, CompanyClaim
 from app.companies.records import CompanyRecord
 from app.companies.register import write_companies
-from app.consortium.models import GroupementMember
+from app.consortium.models import Groupement, GroupementMember
 from app.permissions import may
 from tests.conftest import Browser
-from tests.consortium_data import siret
+from tests.consortium_data import build_world, siret
 from tests.mail_server import BASE_URL
+from tests.test_consortium_journey import post, start
 
 SIRET = siret(41)
 CONTACT = "gerant@charpentes-pertuis.fr"
@@ -256,3 +257,54 @@ def test_buyers_and_operators_cannot_claim(app, make_user, entry):
         browser = Browser(app.test_client())
         browser.login(make_user(f"{kind.value}@exemple.fr", kind=kind, organisation_name=kind.label).email)
         assert browser.get("/entreprises/rattacher").status_code == 403
+
+
+def test_a_withdrawn_organisation_cannot_win_the_company_back_through_an_address_it_wrote(
+    owned, claimer, browser, session, operator, smtp
+):
+    """The verification link goes to the register's address, never to the one the company's organisation edited."""
+    session.get(Company, owned).contact_email = "moi@squat.fr"  # what the organisation wrote on the profile
+    session.commit()
+    operator.submit(f"/operateur/entreprises/{owned}/retrait", {"reason": "Usurpation."}, page_url="/tableau-de-bord")
+    claim_page = ask(browser).headers["Location"]
+    assert "g•••@charpentes-pertuis.fr" in text(browser.get(claim_page))
+    browser.submit(f"{claim_page}/lien", {}, page_url=claim_page)
+    assert smtp.to("moi@squat.fr") == [] and len(smtp.to(CONTACT)) == 1
+
+
+def test_one_verification_link_per_ten_minutes(claimer, browser, session, entry, smtp):
+    claim_page = ask(browser).headers["Location"]
+    browser.submit(f"{claim_page}/lien", {}, page_url=claim_page)
+    again = browser.submit(f"{claim_page}/lien", {}, page_url=claim_page, follow_redirects=True)
+    assert "attendez quelques minutes" in text(again)
+    assert len(smtp.to(CONTACT)) == 1
+
+
+def test_a_withdrawn_link_takes_the_groupement_and_the_answers_with_it(app, browser, session, make_user, operator):
+    """After the operator withdraws a link, the organisation can no longer move a groupement forward in the
+    company's name, and the answers it gave for the company no longer count."""
+    world = build_world(session, make_user)
+    groupement = start(browser, world)
+    post(browser, groupement, "inviter")
+    for who, n in (("plumber", 2), ("roofer", 3)):
+        partner = Browser(app.test_client())
+        partner.login(world.users[who].email)
+        member = session.scalar(
+            select(GroupementMember).where(
+                GroupementMember.groupement_id == groupement, GroupementMember.company_id == world.companies[n]
+            )
+        )
+        partner.submit(f"/groupements/{groupement}/membres/{member.id}/accepter", {}, page_url="/tableau-de-bord")
+    withdraw = f"/operateur/entreprises/{world.companies[2]}/retrait"
+    operator.submit(withdraw, {"reason": "Le plombier n'était pas représenté."}, page_url="/tableau-de-bord")
+    refused = post(browser, groupement, "confirmer")
+    page = text(browser.get(refused.headers["Location"]))
+    assert (
+        "Ces entreprises ont répondu par une organisation qui ne les représente plus : Plomberie de la Joliette" in page
+    )
+    assert session.get(Groupement, groupement).status.value != "constitue"
+    operator.submit(
+        f"/operateur/entreprises/{world.companies[1]}/retrait", {"reason": "Contrôle."}, page_url="/tableau-de-bord"
+    )
+    page = text(browser.get(post(browser, groupement, "inviter").headers["Location"]))
+    assert "Électricité du Vieux-Port n'est plus rattachée à votre organisation" in page

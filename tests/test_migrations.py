@@ -107,6 +107,9 @@ def test_migrations_keep_every_row_both_ways(empty_database):
         with engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT tender_seen_at FROM groupement").scalar() is not None
             assert connection.exec_driver_sql("SELECT session_token FROM user_account").scalar()
+            # the link made before claims were verified is kept, with a trail for the operator
+            legacy = connection.exec_driver_sql("SELECT company_id, organisation_id, status, method FROM company_claim")
+            assert legacy.all() == [(1, 1, "verified", "legacy")]
         schema.downgrade(engine, "0006")
         assert counts() == [1] * len(SEED)
     finally:

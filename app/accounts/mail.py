@@ -16,7 +16,7 @@ from email.utils import make_msgid
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import Flask, current_app, render_template, url_for
+from flask import Flask, current_app, g, render_template, url_for
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +94,15 @@ class SmtpMailer:
                 smtp.starttls(context=ssl.create_default_context())
             if s.user:
                 smtp.login(s.user, s.password or "")
-            for message in messages:
-                smtp.send_message(self._email(message))
+            refused = []
+            for message in messages:  # one refused recipient does not keep the others' messages back
+                try:
+                    smtp.send_message(self._email(message))
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, ValueError) as error:
+                    log.warning("Message %r to %r refused: %s", message.subject, message.to, error)
+                    refused.append(message.to)
+            if refused:
+                raise smtplib.SMTPException(f"refused: {', '.join(refused)}")
 
     def _email(self, message: Message) -> EmailMessage:
         email = EmailMessage()
@@ -127,6 +134,7 @@ def site_url(endpoint: str, **values: object) -> str:
 
 def compose(to: str, name: str, subject: str, **context: object) -> Message:
     """The message ``name`` (``templates/mail/<name>.txt`` and ``.html``) for ``to``."""
+    subject = " ".join(subject.split())  # one line: a newline in a title must not break the header
     context = {"subject": subject, **context}
     return Message(
         to=to,
@@ -137,9 +145,13 @@ def compose(to: str, name: str, subject: str, **context: object) -> Message:
 
 
 def deliver(*messages: Message) -> bool:
-    """Send the messages; False when they could not be sent (logged). Never raises."""
+    """Send the messages; False when they could not be sent (logged). Never raises. The request's transaction is
+    ended first (call it after the commit, once the messages are written): the mail server is never waited for
+    while a database lock is held."""
     if not messages:
         return True
+    if (session := g.get("db_session")) is not None:
+        session.rollback()  # nothing is pending after the commit: this only ends the reads the messages made
     try:
         get_mailer().send(*messages)
     except (OSError, smtplib.SMTPException, ValueError):

@@ -27,6 +27,8 @@ class OrganisationKind(enum.StrEnum):
 # Operator organisations see every organisation: they are created by `flask accounts create-operator`,
 # never by public registration.
 SELF_REGISTERED_KINDS = (OrganisationKind.SME, OrganisationKind.LARGE_GROUP, OrganisationKind.PUBLIC_BUYER)
+# The kinds that speak for companies (profiles, claims) and form groupements.
+COMPANY_KINDS = (OrganisationKind.SME, OrganisationKind.LARGE_GROUP)
 
 ORGANISATION_KIND_LABELS = {
     OrganisationKind.SME: "PME / TPE",

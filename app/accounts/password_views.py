@@ -45,9 +45,12 @@ def forgot() -> str | Response | tuple[str, int]:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = services.find_user(get_session(), form.email.data)
+        subject = "Groupement : choisir un nouveau mot de passe"
         if user is not None and user.active:
             link = site_url(".reset", token=resets.reset_token(user))
-            deliver(compose(user.email, "password_reset", "Groupement : choisir un nouveau mot de passe", link=link))
+            deliver(compose(user.email, "password_reset", subject, link=link))
+        else:  # a message either way: the same work, the same time, and the person learns why nothing came
+            deliver(compose(form.email.data.strip(), "password_reset_unknown", subject, link=site_url(".forgot")))
         # The same answer whether or not the address has an account, and whether or not the message went out.
         flash(SENT, "info")
         return redirect(url_for("accounts.login"))

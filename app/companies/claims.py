@@ -14,15 +14,15 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from app.accounts.models import Organisation, OrganisationKind, User
+from app.accounts.models import COMPANY_KINDS, Organisation, User
 from app.companies.identifiers import siret_error
 from app.companies.models import ClaimEvent, ClaimStatus, Company, CompanyClaim
 from app.db import utcnow
 from app.errors import DomainError
 
-COMPANY_KINDS = (OrganisationKind.SME, OrganisationKind.LARGE_GROUP)
 EVIDENCE_MAX = 2000
 REASON_MAX = 1000
+RESEND_AFTER = timedelta(minutes=10)  # one verification e-mail per claim per ten minutes
 
 
 def register_company(session: Session, siret: str) -> Company | None:
@@ -85,14 +85,19 @@ def send_code(session: Session, claim: CompanyClaim, user: User, *, valid_hours:
     _check_pending(claim)
     if claim.contested:
         raise DomainError("Cette entreprise est déjà représentée : seule la CCI peut décider de votre demande.")
-    address = claim.company.contact_email
+    address = claim.company.register_email
     if not address:
         raise DomainError(
             "Le répertoire ne connaît pas d'adresse de contact pour cette entreprise : la CCI vérifiera votre demande."
         )
+    now = utcnow()
+    if claim.code_sent_at is not None and now - claim.code_sent_at < RESEND_AFTER:
+        raise DomainError(
+            "Un lien vient d'être envoyé à cette adresse : attendez quelques minutes avant d'en redemander un."
+        )
     token = secrets.token_urlsafe(32)
-    claim.code_hash, claim.code_sent_to = _hash(token), address
-    claim.code_expires_at = utcnow() + timedelta(hours=valid_hours)
+    claim.code_hash, claim.code_sent_to, claim.code_sent_at = _hash(token), address, now
+    claim.code_expires_at = now + timedelta(hours=valid_hours)
     _event(claim, user, "lien envoyé", masked(address))
     session.flush()
     return token
@@ -112,6 +117,7 @@ def verify_by_link(session: Session, claim: CompanyClaim, user: User) -> Company
     """The link was opened by a member of the claiming organisation: the claim is verified."""
     if user.membership_in(claim.organisation_id) is None:
         raise DomainError("Connectez-vous avec un compte de l'organisation qui a demandé le rattachement.")
+    _lock(session, claim.company)
     if claim.contested:
         raise DomainError("Cette entreprise a été rattachée entre-temps à une autre organisation : la CCI décidera.")
     _grant(session, claim, user, "email", f"lien ouvert, envoyé à {masked(claim.code_sent_to or '')}")
@@ -121,6 +127,7 @@ def verify_by_link(session: Session, claim: CompanyClaim, user: User) -> Company
 def approve(session: Session, claim: CompanyClaim, operator: User, reason: str) -> None:
     """The operator verifies the claim; a contested company changes organisation."""
     _check_pending(claim)
+    _lock(session, claim.company)
     _grant(session, claim, operator, "operator", _bounded(reason, REASON_MAX, "reason"))
 
 
@@ -143,6 +150,7 @@ def cancel(session: Session, claim: CompanyClaim, user: User) -> None:
 def withdraw(session: Session, company: Company, operator: User, reason: str) -> None:
     """The operator detaches a company from its organisation; the verified claim (or, for a link older than
     claims, a new record of it) is marked withdrawn with the reason."""
+    _lock(session, company)
     if company.organisation_id is None:
         raise DomainError("Cette entreprise n'est rattachée à aucune organisation.")
     reason = _required_reason(reason)
@@ -155,6 +163,7 @@ def withdraw(session: Session, company: Company, operator: User, reason: str) ->
         claims = [claim]
     for claim in claims:
         claim.status, claim.reason, claim.decided_by_id = ClaimStatus.WITHDRAWN, reason, operator.id
+        claim.decided_at = utcnow()
         _event(claim, operator, "retiré", reason)
     company.organisation_id = None
     session.flush()
@@ -223,6 +232,14 @@ def _verified_of(session: Session, company: Company) -> list[CompanyClaim]:
         CompanyClaim.company_id == company.id, CompanyClaim.status == ClaimStatus.VERIFIED
     )
     return list(session.scalars(stmt))
+
+
+def _lock(session: Session, company: Company) -> None:
+    """Who speaks for the company is decided one at a time: its row is locked (and re-read) for the rest of the
+    transaction, so that a link opened while the operator approves a contest cannot both win."""
+    session.scalar(
+        select(Company).where(Company.id == company.id).with_for_update().execution_options(populate_existing=True)
+    )
 
 
 def _check_pending(claim: CompanyClaim) -> None:

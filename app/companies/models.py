@@ -48,6 +48,9 @@ class Company(Base):
     committed_capacity_eur: Mapped[int] = mapped_column(BigInteger, default=0)
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    # The contact address as the register (SIRENE, demo) gives it; never written by the company's organisation:
+    # a claim's verification link goes there (app.companies.claims).
+    register_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(30))
     source: Mapped[str] = mapped_column(String(10))  # "sirene", "demo", "profile"
     # The contact asked not to receive groupement invitations by e-mail (the link in every such message).
@@ -161,8 +164,8 @@ class ClaimStatus(enum.StrEnum):
     PENDING = "pending"
     VERIFIED = "verified"
     REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"  # by the operator after it was verified, or cancelled by the claimer before
-    CANCELLED = "cancelled"
+    WITHDRAWN = "withdrawn"  # by the operator after it was verified (or when a contest of it was approved)
+    CANCELLED = "cancelled"  # by the claimer, while pending
 
     @property
     def label(self) -> str:
@@ -194,11 +197,12 @@ class CompanyClaim(Base):
     # The e-mail verification: only the SHA-256 of the link's token is kept.
     code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     code_sent_to: Mapped[str | None] = mapped_column(String(254))
+    code_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    method: Mapped[str | None] = mapped_column(String(20))  # "email" | "operator"
+    method: Mapped[str | None] = mapped_column(String(20))  # "email" | "operator" | "declared" | "legacy"
     reason: Mapped[str] = mapped_column(Text, default="")
 
     company: Mapped[Company] = relationship()

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.accounts.models import Organisation, OrganisationKind
+from app.accounts.models import COMPANY_KINDS, Organisation
 from app.bounds import amount_error
 from app.companies.identifiers import siret_error
 from app.companies.models import Certification, Company, CompanyReference, Competence, CompetenceSource, Turnover
@@ -17,8 +17,6 @@ from app.companies.naf_cpv import cpv_for_naf, normalise_naf
 from app.companies.sizes import band_for_headcount, sme_category
 from app.errors import DomainError
 from app.reference.models import Commune, CpvCode
-
-COMPANY_KINDS = (OrganisationKind.SME, OrganisationKind.LARGE_GROUP)
 
 
 @dataclass(frozen=True)

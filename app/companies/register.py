@@ -126,6 +126,7 @@ def _company_values(record: CompanyRecord, turnover: int | None, source: str | N
     }
     if record.contact_name is not None or record.contact_email is not None:
         values |= {"contact_name": record.contact_name, "contact_email": record.contact_email}
+        values["register_email"] = record.contact_email  # where claim links go: only the register writes it
     if source is not None:  # the origin of a company never changes after it entered the register
         values["source"] = source
     return values

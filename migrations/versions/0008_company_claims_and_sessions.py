@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("evidence", sa.Text(), nullable=False),
         sa.Column("code_hash", sa.String(length=64), nullable=True),
         sa.Column("code_sent_to", sa.String(length=254), nullable=True),
+        sa.Column("code_sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("code_expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
@@ -89,9 +90,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_claim_event_claim_id"), ["claim_id"], unique=False)
 
     with op.batch_alter_table("company") as batch_op:
+        batch_op.add_column(sa.Column("register_email", sa.String(length=254), nullable=True))
         batch_op.add_column(
             sa.Column("invitation_mail_opt_out", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
+    # The register's contact address is known only where no organisation could have edited it.
+    op.execute("UPDATE company SET register_email = contact_email WHERE organisation_id IS NULL")
+    # Links made before claims were verified: kept, with a trail the operator reviews (and may withdraw).
+    op.execute(
+        "INSERT INTO company_claim (company_id, organisation_id, status, evidence, created_at, decided_at, method, "
+        "reason) SELECT id, organisation_id, 'verified', 'Rattachement antérieur à la vérification des "
+        "rattachements : à contrôler.', updated_at, updated_at, 'legacy', '' FROM company "
+        "WHERE organisation_id IS NOT NULL"
+    )
 
     # Every existing user gets a session token of their own (the cookies issued before carry none: one login).
     with op.batch_alter_table("user_account") as batch_op:
@@ -111,6 +122,7 @@ def downgrade() -> None:
         batch_op.drop_column("session_token")
     with op.batch_alter_table("company") as batch_op:
         batch_op.drop_column("invitation_mail_opt_out")
+        batch_op.drop_column("register_email")
     with op.batch_alter_table("claim_event") as batch_op:
         batch_op.drop_index(batch_op.f("ix_claim_event_claim_id"))
     op.drop_table("claim_event")

@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from app.accounts.mail import UNDELIVERED, deliver
-from app.accounts.models import Organisation, OrganisationKind
+from app.accounts.models import COMPANY_KINDS, Organisation
 from app.companies.models import Company
 from app.companies.owned import companies_of
 from app.consortium import notifications
@@ -34,8 +34,7 @@ bp.app_context_processor(wording)
 
 def _initiating_organisation() -> Organisation:
     """The user's organisation that forms groupements: its first SME or large group."""
-    kinds = (OrganisationKind.SME, OrganisationKind.LARGE_GROUP)
-    return next(m.organisation for m in current_user.memberships if m.organisation.kind in kinds)
+    return next(m.organisation for m in current_user.memberships if m.organisation.kind in COMPANY_KINDS)
 
 
 @bp.route("/appels-d-offres/<int:tender_id>/groupement", methods=["GET", "POST"])
@@ -115,11 +114,8 @@ def _act(groupement_id: int, action, success: str, tell=None) -> Response:
 
 
 def _send(messages) -> None:
-    """Write the messages (reading what they name), end that read before talking to the mail server, send; a
-    failure is flashed, the action stays done."""
-    written = messages()
-    get_session().commit()  # nothing to write: ends the transaction the messages' reads opened
-    if written and not deliver(*written):
+    """Write the messages and send them; a failure is flashed, the action stays done."""
+    if not deliver(*messages()):
         flash(UNDELIVERED, "error")
 
 

@@ -56,6 +56,7 @@ def invite(session: Session, groupement: Groupement, user: User | None) -> list[
     """Invite the adopted proposal's companies not invited yet; the initiating company accepts at once.
     Members no longer in the proposal stop being current (their answer stays on record)."""
     _require(groupement, OPEN_STATUSES)
+    _require_initiator_speaks(groupement)
     proposal = groupement.proposal
     if proposal is None:
         raise DomainError("Aucune proposition retenue : lancez d'abord le calcul.")
@@ -97,10 +98,17 @@ def answer(session: Session, member: GroupementMember, user: User, accept: bool)
 def confirm(session: Session, groupement: Groupement, user: User | None) -> None:
     """Every current member has accepted: the mandataire is confirmed and the groupement is formed."""
     _require(groupement, {S.INVITED})
+    _require_initiator_speaks(groupement)
     current = [m for m in groupement.members if m.current]
     waiting = [m.company.legal_name for m in current if m.answer is not Answer.ACCEPTED]
     if waiting:
         raise DomainError("Tous les membres n'ont pas accepté : " + ", ".join(waiting) + ".")
+    if stale := [m.company.legal_name for m in current if not _answer_stands(session, m)]:
+        raise DomainError(
+            "Ces entreprises ont répondu par une organisation qui ne les représente plus : "
+            + ", ".join(stale)
+            + ". Elles doivent répondre de nouveau."
+        )
     mandataire = next((m for m in current if m.role is MemberRole.MANDATAIRE), None)
     if mandataire is None:
         raise DomainError("Aucun mandataire parmi les membres : recalculez le groupement.")
@@ -116,6 +124,26 @@ def move(session: Session, groupement: Groupement, target: GroupementStatus, use
     groupement.status = target
     record(groupement, user, "statut", f"Statut : {target.label}.")
     _touch(groupement)
+
+
+def _require_initiator_speaks(groupement: Groupement) -> None:
+    """The initiating organisation still speaks for the company it formed the groupement around (an operator may
+    have withdrawn the link, or approved another organisation's contest)."""
+    company, organisation_id = groupement.company, groupement.organisation_id
+    if company is not None and organisation_id is not None and company.organisation_id != organisation_id:
+        raise DomainError(
+            f"{company.legal_name} n'est plus rattachée à votre organisation : ce groupement ne peut plus avancer "
+            "en son nom."
+        )
+
+
+def _answer_stands(session: Session, member: GroupementMember) -> bool:
+    """An answer holds while the person who gave it still speaks for the company."""
+    if member.answered_by_id is None:
+        return True
+    speaking = member.company.organisation_id
+    user = session.get(User, member.answered_by_id)
+    return speaking is not None and user is not None and user.membership_in(speaking) is not None
 
 
 def declined(groupement: Groupement) -> list[GroupementMember]:
