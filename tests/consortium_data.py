@@ -125,3 +125,13 @@ def _lot(position: int, lot_id: str, title: str, value: Decimal, codes: tuple[st
         duration_days=365,
         requirements=[LotRequirement(kind="cpv", code=code, source="main-cpv") for code in codes],
     )
+
+
+def accept_all(session: Session, world: World, groupement_id: int) -> None:
+    """Every member of the groupement accepts, each through a user of the organisation that speaks for it."""
+    from app.consortium.models import GroupementMember
+    from app.consortium.workflow import transitions as workflow
+
+    speakers = {user.memberships[0].organisation_id: user for user in world.users.values()}
+    for member in session.scalars(select(GroupementMember).where(GroupementMember.groupement_id == groupement_id)):
+        workflow.answer(session, member, session.merge(speakers[member.company.organisation_id]), True)

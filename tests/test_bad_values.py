@@ -24,7 +24,7 @@ from app.consortium.documents import rendering
 from app.consortium.documents import store as bidpack
 from app.consortium.formation import start as formation
 from app.consortium.jobs import solve as jobs
-from app.consortium.models import DocumentSet, Groupement, GroupementMember, SolverRun
+from app.consortium.models import DocumentSet, Groupement, SolverRun
 from app.consortium.request import Request
 from app.consortium.vocabulary import RunState
 from app.consortium.workflow import transitions as workflow
@@ -32,7 +32,7 @@ from app.errors import DomainError
 from app.tenders.models import Tender, TenderLot
 from app.tenders.parsing.dispatch import parse_notice
 from app.tenders.services import import_notice
-from tests.consortium_data import ROOF, build_world, siret
+from tests.consortium_data import ROOF, accept_all, build_world, siret
 
 NOTICES = Path(__file__).parent / "fixtures" / "notices"
 EFORMS = (NOTICES / "eforms_cn_marseille_travaux.xml").read_bytes()
@@ -361,8 +361,7 @@ def test_generating_again_with_unchanged_inputs_renders_nothing(groupement, sess
     session.commit()
     assert not created and again.id == first.id and len(renders) == rendered
     assert session.scalar(select(func.count(DocumentSet.id))) == 1
-    for member in session.scalars(select(GroupementMember).where(GroupementMember.groupement_id == groupement.id)):
-        workflow.answer(session, member, session.merge(world.users["initiator"]), True)
+    accept_all(session, world, groupement.id)
     workflow.confirm(session, groupement, None)
     session.commit()
     final, created = bidpack.generate(session, groupement, None, date(2026, 11, 27))

@@ -18,11 +18,11 @@ from app.companies.models import Company
 from app.consortium.documents import store as bidpack
 from app.consortium.formation import start as services
 from app.consortium.jobs import solve as jobs
-from app.consortium.models import DocumentSet, Groupement, GroupementMember
+from app.consortium.models import DocumentSet, Groupement
 from app.consortium.request import Request
 from app.consortium.workflow import transitions as workflow
 from app.tenders.models import Tender
-from tests.consortium_data import build_world, siret
+from tests.consortium_data import accept_all, build_world, siret
 
 
 def pdf_text(content: bytes) -> str:
@@ -35,7 +35,7 @@ def euros(amount: int) -> str:
 
 @pytest.fixture
 def formed(app, session, make_user):
-    """A groupement of three members, lot 2 worth 150,001 € (shares 75,001 and 75,000); ``accept_all()``."""
+    """A groupement of three members, lot 2 worth 150,001 € (shares 75,001 and 75,000); ``formed_now()``."""
     world = build_world(session, make_user)
     tender = session.get(Tender, world.tender_id)
     tender.lots[1].value_amount = Decimal(150_001)
@@ -51,14 +51,13 @@ def formed(app, session, make_user):
     workflow.invite(session, groupement, None)
     session.commit()
 
-    def accept_all() -> Groupement:
-        for member in session.scalars(select(GroupementMember).where(GroupementMember.groupement_id == groupement.id)):
-            workflow.answer(session, member, session.merge(world.users["initiator"]), True)
+    def formed_now() -> Groupement:
+        accept_all(session, world, groupement.id)
         workflow.confirm(session, groupement, None)
         session.commit()
         return groupement
 
-    return world, groupement, accept_all
+    return world, groupement, formed_now
 
 
 def files_of(document_set: DocumentSet) -> dict[str, bytes]:
@@ -108,19 +107,19 @@ def test_an_inconsistent_pack_is_refused_with_its_problems_and_nothing_stored(fo
 
 
 def test_versions_change_with_the_groupement_not_without(formed, session):
-    _, groupement, accept_all = formed
+    _, groupement, formed_now = formed
     first, _ = bidpack.generate(session, groupement, None, date(2026, 11, 27))
     session.commit()
     again, created = bidpack.generate(session, groupement, None, date(2026, 11, 27))
     assert not created and again.id == first.id
-    accept_all()
+    formed_now()
     final, created = bidpack.generate(session, groupement, None, date(2026, 11, 27))
     assert created and final.version == 2 and not final.draft and final.sha256 != first.sha256
     assert all("PROJET" not in pdf_text(c) for n, c in files_of(final).items() if n.endswith(".pdf"))
 
 
 def test_download_page_and_who_may_download(formed, session, browser):
-    world, groupement, accept_all = formed
+    world, groupement, formed_now = formed
     browser.login("chef@elec.fr")
     page = f"/groupements/{groupement.id}/documents"
     assert browser.submit(page, {}).status_code == 302
@@ -132,7 +131,7 @@ def test_download_page_and_who_may_download(formed, session, browser):
     browser.logout()
     browser.login("contact@plomberie.fr")  # invited: not before the groupement is formed
     assert browser.get(page).status_code == 403
-    accept_all()
+    formed_now()
     assert browser.get(page).status_code == 200
     assert browser.submit(page, {}, page_url=page).status_code == 403  # only the initiator generates
     browser.logout()

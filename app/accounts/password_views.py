@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
@@ -59,7 +59,7 @@ def forgot() -> str | Response | tuple[str, int]:
 
 @bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
 def reset(token: str) -> str | Response | tuple[str, int]:
-    user = resets.user_for_token(get_session(), token[:500])
+    user = resets.user_for_token(get_session(), token[:500], lock=request.method == "POST")
     if user is None:
         flash("Ce lien n'est pas valide, a déjà servi ou a expiré (une heure). Demandez-en un nouveau.", "error")
         return redirect(url_for(".forgot"))

@@ -48,7 +48,9 @@ def _check_new_account(session: Session, email: str, password: str) -> None:
 
 
 def _new_user(email: str, full_name: str, password: str) -> User:
-    return User(email=email, full_name=checked_full_name(full_name), password_hash=passwords.hash_password(password))
+    return User(
+        email=email, full_name=single_line(full_name, "full_name"), password_hash=passwords.hash_password(password)
+    )
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -79,7 +81,7 @@ def create_account(
     """A user and the organisation they administer, of any kind."""
     email = _checked_email(email)
     _check_new_account(session, email, password)
-    organisation = Organisation(name=organisation_name.strip(), kind=kind)
+    organisation = Organisation(name=single_line(organisation_name, "organisation_name"), kind=kind)
     user = _new_user(email, full_name, password)
     session.add_all([organisation, user, Membership(user=user, organisation=organisation, role=Role.ADMIN)])
     session.flush()
@@ -208,9 +210,9 @@ def log_out_everywhere(session: Session, user: User) -> None:
     session.flush()
 
 
-def checked_full_name(full_name: str) -> str:
-    """A person's name on one line: control characters (newlines forge log lines and mail headers) refused."""
-    name = full_name.strip()
+def single_line(text: str, field: str) -> str:
+    """A name on one line: control characters (newlines forge log lines and mail headers) refused."""
+    name = text.strip()
     if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in name):
-        raise DomainError("Le nom ne peut contenir ni retour à la ligne ni caractère de contrôle.", field="full_name")
+        raise DomainError("Le nom ne peut contenir ni retour à la ligne ni caractère de contrôle.", field=field)
     return name

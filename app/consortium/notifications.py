@@ -18,7 +18,9 @@ from app.consortium.vocabulary import Answer
 def _people(company: Company) -> list[str]:
     """The users of the organisation that speaks for the company (verified claims only)."""
     organisation = company.organisation
-    return sorted({m.user.email for m in organisation.memberships}) if organisation is not None else []
+    if organisation is None:
+        return []
+    return sorted({m.user.email for m in organisation.memberships if m.user.active})
 
 
 def invitation_messages(groupement: Groupement, members: Iterable[GroupementMember]) -> list[Message]:

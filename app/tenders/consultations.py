@@ -8,20 +8,19 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Organisation, OrganisationKind
 from app.errors import DomainError
+from app.formatting import PARIS
 from app.reference.cpv import CPV_LENGTH, DIVISION_DIGITS, is_cpv_code, prefix_range
 from app.reference.cpv_labels import cpv_labels
 from app.reference.models import Commune, CpvCode
 from app.tenders.models import LotRequirement, Tender, TenderLot
 from app.tenders.parsing.requirements import certification_code, certification_label, certifications_in
 
-PARIS = ZoneInfo("Europe/Paris")
 FORMAT = "consultation"
 VISIBILITY = {OrganisationKind.LARGE_GROUP: "private", OrganisationKind.PUBLIC_BUYER: "draft"}
 # R2142-7: the minimum turnover a buyer may demand is at most 1.5 times the lot's estimated value.

@@ -8,13 +8,14 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import bounds
 from app.errors import DomainError
+from app.formatting import PARIS
 from app.reference.cpv_labels import cpv_labels
 from app.tenders.lot_rows import new_lot
 from app.tenders.models import Tender, TenderRevision
@@ -22,7 +23,6 @@ from app.tenders.parsing.dispatch import parse_notice
 from app.tenders.parsing.model import Notice, NoticeParseError, Skipped
 from app.tenders.versions import Before, apply_version
 
-PARIS = ZoneInfo("Europe/Paris")
 REFUSED = (
     "Cet avis a été importé par une autre organisation : seule celle-ci ou l'opérateur de la plateforme peut en "
     "importer une nouvelle version."
@@ -135,7 +135,4 @@ def _deadline_utc(notice: Notice) -> datetime | None:
     """The deadline as an instant; a time without zone is read in Paris time, a missing time as end of day."""
     if notice.deadline is None:
         return None
-    at = notice.deadline.at
-    moment = datetime.combine(notice.deadline.day, at.replace(tzinfo=None) if at else datetime.max.time())
-    zone = at.tzinfo if at is not None and at.tzinfo is not None else PARIS
-    return moment.replace(tzinfo=zone).astimezone(UTC)
+    return bounds.instant_utc(notice.deadline.day, notice.deadline.at, PARIS)

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from zoneinfo import ZoneInfo
 
 from app import bounds
+from app.formatting import PARIS
 from app.tenders.parsing.model import Lot, Notice
 
-PARIS = ZoneInfo("Europe/Paris")  # a deadline stated without a zone is French time, as the import reads it
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
