@@ -308,3 +308,18 @@ def test_a_withdrawn_link_takes_the_groupement_and_the_answers_with_it(app, brow
     )
     page = text(browser.get(post(browser, groupement, "inviter").headers["Location"]))
     assert "Électricité du Vieux-Port n'est plus rattachée à votre organisation" in page
+
+
+def test_a_decision_must_be_chosen(claimer, browser, session, entry, operator):
+    ask(browser)
+    claim = claim_of(session, claimer.memberships[0].organisation_id)
+    queue = text(operator.get("/operateur/rattachements"))
+    assert '<option value="" selected>— choisir —</option>' in queue
+    response = operator.submit(
+        f"/operateur/rattachements/{claim.id}/decision",
+        {"decision": "", "reason": ""},
+        follow_redirects=True,
+        page_url="/operateur/rattachements",
+    )
+    assert "Choisissez « Approuver » ou « Refuser »" in text(response)
+    assert claim_of(session, claim.organisation_id).status is ClaimStatus.PENDING

@@ -172,12 +172,12 @@ class ClaimStatus(enum.StrEnum):
         return CLAIM_STATUS_LABELS[self]
 
 
-CLAIM_STATUS_LABELS = {
+CLAIM_STATUS_LABELS = {  # said of « la demande »
     ClaimStatus.PENDING: "en attente de vérification",
-    ClaimStatus.VERIFIED: "vérifié",
-    ClaimStatus.REJECTED: "refusé",
-    ClaimStatus.WITHDRAWN: "retiré",
-    ClaimStatus.CANCELLED: "annulé",
+    ClaimStatus.VERIFIED: "vérifiée",
+    ClaimStatus.REJECTED: "refusée",
+    ClaimStatus.WITHDRAWN: "retirée",
+    ClaimStatus.CANCELLED: "annulée",
 }
 
 

@@ -68,6 +68,6 @@ def test_an_sme_proves_it_speaks_for_its_company_then_answers_and_a_rival_claim_
     expect(flashed(operator, "refusé")).to_be_visible()
 
     rival.reload()
-    expect(rival.get_by_text("refusé", exact=True)).to_be_visible()
+    expect(rival.get_by_text("refusée", exact=True)).to_be_visible()
     (told,) = mailbox.to(RIVAL)
     assert "refusé" in told["Subject"]
