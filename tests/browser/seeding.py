@@ -76,7 +76,7 @@ def seed(app: Flask) -> Seed:
 
 def _inviting(app: Flask, session, tender_id: int, initiator: int, invited: int) -> int:
     """The electrician's groupement on ``tender_id`` with ``invited`` imposed, solved and its invitations sent."""
-    session.get(Company, invited).contact_email = CLAIMED_CONTACT
+    session.get(Company, invited).register_email = CLAIMED_CONTACT
     tender = session.get(Tender, tender_id)
     organisation = session.get(Company, initiator).organisation
     request = Request(company_id=initiator, impose=(invited,), radius_km=None, alternatives=0)
