@@ -60,7 +60,11 @@ def _extend_templates(app: Flask) -> None:
     from app.formatting import date_fr, number_fr
     from app.permissions import may
 
+    from app.awards.queries import contracts_for_tender, contracts_held
+
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.add_template_global(contracts_for_tender)
+    app.add_template_global(contracts_held)
     app.add_template_global(may)
     app.add_template_filter(date_fr)
     app.add_template_filter(number_fr)

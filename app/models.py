@@ -1,7 +1,16 @@
 """Every mapped class, imported in one place so that Alembic and the tests see the whole schema."""
 
 from app.accounts.models import Invitation, Membership, Organisation, User
-from app.companies.models import Certification, Company, CompanyReference, Competence, Turnover
+from app.awards.models import AwardedContract, ContractHolder, ContractSubcontract, GroupementAward
+from app.companies.models import (
+    Certification,
+    ClaimEvent,
+    Company,
+    CompanyClaim,
+    CompanyReference,
+    Competence,
+    Turnover,
+)
 from app.consortium.models import (
     Assignment,
     AuditEvent,
@@ -14,31 +23,38 @@ from app.consortium.models import (
     TenderFit,
 )
 from app.reference.models import Commune, CpvCode, NutsRegion
-from app.tenders.models import LotRequirement, Tender, TenderLot
+from app.tenders.models import LotRequirement, Tender, TenderLot, TenderRevision
 
 __all__ = [
     "Assignment",
     "AuditEvent",
-    "DocumentSet",
-    "Groupement",
-    "GroupementMember",
-    "Proposal",
-    "ProposalMember",
-    "SolverRun",
+    "AwardedContract",
     "Certification",
+    "ClaimEvent",
     "Commune",
     "Company",
+    "CompanyClaim",
     "CompanyReference",
     "Competence",
+    "ContractHolder",
+    "ContractSubcontract",
     "CpvCode",
+    "DocumentSet",
+    "Groupement",
+    "GroupementAward",
+    "GroupementMember",
     "Invitation",
     "LotRequirement",
     "Membership",
     "NutsRegion",
     "Organisation",
+    "Proposal",
+    "ProposalMember",
+    "SolverRun",
     "Tender",
     "TenderFit",
     "TenderLot",
+    "TenderRevision",
     "Turnover",
     "User",
 ]

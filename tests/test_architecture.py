@@ -105,6 +105,8 @@ PURE_MODULES = {
     # module (or folder) -> the only third-party roots it may import besides the standard library
     "solver": {"ortools"},
     "app/tenders/parsing": {"lxml"},
+    "app/awards/model.py": set(),
+    "app/awards/parsing": {"lxml", "ijson"},
     "app/reference/cpv.py": set(),
     "app/reference/places.py": set(),
     "app/reference/cpv_files.py": {"lxml"},

@@ -33,6 +33,7 @@ MATRIX = {
     "create_company":    (False,   False,   True,  True,  False),
     "claim_company":     (False,   False,   True,  True,  False),
     "review_claims":     (False,   False,   False, False, True),
+    "import_awards":     (False,   False,   False, False, True),
     "manage_account":    (False,   True,    True,  True,  True),
     "import_tender":     (False,   True,    True,  True,  True),
     "edit_tender":       (False,   False,   True,  True,  True),

@@ -22,6 +22,8 @@ class Tender(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     format: Mapped[str] = mapped_column(String(12))
     notice_id: Mapped[str] = mapped_column(String(100))
+    # The procedure's identifier (eForms ContractFolderID): its award notices carry the same one.
+    procedure_id: Mapped[str | None] = mapped_column(String(100), index=True)
     version: Mapped[str | None] = mapped_column(String(20))
     subtype: Mapped[str] = mapped_column(String(60))
     language: Mapped[str | None] = mapped_column(String(3))

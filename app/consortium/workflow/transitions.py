@@ -26,6 +26,9 @@ MANUAL_MOVES = {
     S.INVITED: (S.ABANDONED,),
     S.FORMED: (S.SUBMITTED, S.ABANDONED),
     S.SUBMITTED: (S.WON, S.LOST, S.ABANDONED),
+    # An outcome recorded from an award notice or the DECP can be corrected by hand (its source stays recorded).
+    S.WON: (S.LOST,),
+    S.LOST: (S.WON,),
 }
 
 
