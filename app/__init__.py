@@ -57,10 +57,9 @@ def _wire_services(app: Flask) -> None:
 
 
 def _extend_templates(app: Flask) -> None:
+    from app.awards.queries import contracts_for_tender, contracts_held
     from app.formatting import date_fr, number_fr
     from app.permissions import may
-
-    from app.awards.queries import contracts_for_tender, contracts_held
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_global(contracts_for_tender)

@@ -80,8 +80,8 @@ RULES: dict[str, Rule] = {
     # Claiming a register company: a pending request that gives no power until verified (app.companies.claims).
     "claim_company": _company_organisation_member,
     "view_claim": lambda u, claim: _in_organisation(u, claim.organisation_id) or _operator(u, None),
-    "review_claims": _operator,
-    "import_awards": _operator,  # award notices and DECP files: the register of who won, for everyone  # the queue of pending and contested claims; withdrawing a verified one
+    "review_claims": _operator,  # the queue of pending and contested claims; withdrawing a verified one
+    "import_awards": _operator,  # award notices and DECP files: who won, shown to everyone
     "manage_account": _signed_in,  # one's own password
     "import_tender": lambda u, _obj: _signed_in(u, None) and bool(u.memberships),
     # Requirements of a lot are edited by the organisation that imported the notice, and by operators.
