@@ -72,6 +72,7 @@ def _extend_templates(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.password_views import bp as passwords
     from app.accounts.views import bp as accounts
+    from app.awards.views import bp as awards
     from app.companies.claim_views import bp as claims
     from app.companies.edit_views import bp as company_edit
     from app.companies.views import bp as companies
@@ -94,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
         documents,
         recommendations,
         capacity,
+        awards,
     )
     for blueprint in pages:
         app.register_blueprint(blueprint)
@@ -101,10 +103,11 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from app.accounts.cli import init_app as accounts
+    from app.awards.cli import init_app as awards
     from app.companies.cli import init_app as companies
     from app.consortium.cli import init_app as consortium
     from app.reference.cli import init_app as reference
     from app.tenders.cli import init_app as tenders
 
-    for init in (accounts, companies, reference, tenders, consortium):
+    for init in (accounts, companies, reference, tenders, consortium, awards):
         init(app)

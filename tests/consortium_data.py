@@ -135,3 +135,27 @@ def accept_all(session: Session, world: World, groupement_id: int) -> None:
     speakers = {user.memberships[0].organisation_id: user for user in world.users.values()}
     for member in session.scalars(select(GroupementMember).where(GroupementMember.groupement_id == groupement_id)):
         workflow.answer(session, member, session.merge(speakers[member.company.organisation_id]), True)
+
+
+def formed_groupement(app, session: Session, world: World) -> int:
+    """The electrician's groupement on the school tender, solved, every member accepting, formed; its id."""
+    from app.consortium.formation import start as formation
+    from app.consortium.jobs import solve as jobs
+    from app.consortium.models import Groupement
+    from app.consortium.request import Request
+    from app.consortium.workflow import transitions as workflow
+
+    tender = session.get(Tender, world.tender_id)
+    organisation = session.get(Company, world.companies[1]).organisation
+    started = formation.start_groupement(
+        session, tender, organisation, None, Request(company_id=world.companies[1], alternatives=0)
+    )
+    session.commit()
+    jobs.run_job(app, started.runs[-1].id)
+    session.expire_all()
+    groupement = session.get(Groupement, started.id)
+    workflow.invite(session, groupement, None)
+    accept_all(session, world, groupement.id)
+    workflow.confirm(session, groupement, None)
+    session.commit()
+    return groupement.id

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from tests.award_samples import eforms_award
 from tests.consortium_data import siret
 from tests.databases import PASSWORD
 from tests.security_world import EMAILS
 
 NOTICE = Path(__file__).parent / "fixtures" / "notices" / "eforms_cn_marseille_travaux.xml"
+AWARD = eforms_award("procedure-inconnue", "LOT-0001", [("Électricité du Vieux-Port", siret(1))])
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,9 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
         Case("/operateur" + COMPANY + "/retrait", post=OPERATOR_ACTS, data={"reason": "Usurpation signalée."}),
     ),
     "claims.opt_out": (Case("/entreprises/desinscription/{opt_out_token}", get=EVERYONE, post=REDIRECTED),),
+    "awards.upload": (
+        Case("/operateur/attributions", get=OPERATOR, post=(302, 403, 403, 403, 200, 403), data={"award_file": AWARD}),
+    ),
     "passwords.account": (
         Case("/compte", get=SIGNED_IN, post=REDIRECTED, data={"current_password": PASSWORD} | NEW_PASSWORD),
     ),

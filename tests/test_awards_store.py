@@ -13,14 +13,11 @@ from app.awards.model import Contract, GroupementForm, Holder, IdType, Modificat
 from app.awards.models import AwardedContract, ContractHolder, ContractSubcontract, GroupementAward
 from app.awards.store import Store, batches
 from app.companies.models import Company
-from app.consortium.formation import start as formation
-from app.consortium.jobs import solve as jobs
 from app.consortium.models import AuditEvent, Groupement
-from app.consortium.request import Request
 from app.consortium.vocabulary import GroupementStatus
 from app.consortium.workflow import transitions as workflow
 from app.tenders.models import Tender
-from tests.consortium_data import accept_all, build_world, siret
+from tests.consortium_data import build_world, formed_groupement, siret
 
 BUYER = "21130055300016"  # the Ville de Marseille's SIRET
 
@@ -123,22 +120,8 @@ def test_a_contract_is_linked_to_its_tender_by_reference_or_by_buyer_cpv_and_dat
 
 
 @pytest.fixture
-def formed(app, world, session):
-    """The electrician's groupement on the school tender, formed: electricity, plumbing, roofing (Allauch)."""
-    tender = session.get(Tender, world.tender_id)
-    organisation = session.get(Company, world.companies[1]).organisation
-    groupement = formation.start_groupement(
-        session, tender, organisation, None, Request(company_id=world.companies[1], alternatives=0)
-    )
-    session.commit()
-    jobs.run_job(app, groupement.runs[-1].id)
-    session.expire_all()
-    groupement = session.get(Groupement, groupement.id)
-    workflow.invite(session, groupement, None)
-    accept_all(session, world, groupement.id)
-    workflow.confirm(session, groupement, None)
-    session.commit()
-    return groupement.id
+def formed(app, world, session) -> int:
+    return formed_groupement(app, session, world)
 
 
 def members_as_holders(world, *numbers: int) -> tuple[Holder, ...]:

@@ -102,6 +102,7 @@ def _fill(tender: Tender, notice: Notice, data: bytes, source_name: str) -> None
     buyer = notice.buyer
     deadline = notice.deadline
     tender.version, tender.subtype, tender.language = notice.version, notice.subtype, notice.language
+    tender.procedure_id = notice.procedure_id  # its award notices name the same procedure
     tender.publication_number, tender.title, tender.description = (
         notice.publication_number,
         notice.title,
