@@ -204,6 +204,35 @@ def test_a_lot_with_its_own_cpvs_lists_every_principal_then_every_secondary():
     assert (lot.main_cpv, lot.additional_cpv) == ("45210000", ("45400000", "45300000"))
 
 
+def test_a_value_of_zero_is_kept_for_a_lot_and_for_a_notice_without_lots():
+    """0 is a value (``app.bounds`` allows it), not a missing one; a negative amount is none."""
+    lots = _notice(
+        "<OBJET><LOTS><LOT><NUM>1</NUM><VALEUR>0</VALEUR></LOT><LOT><NUM>2</NUM><VALEUR>-5</VALEUR></LOT></LOTS></OBJET>"
+    ).lots
+    assert [lot.estimated_value for lot in lots] == [Money(Decimal(0), "EUR"), None]
+    single = _notice("<OBJET><CARACTERISTIQUES><VALEUR_TOTALE>0,00</VALEUR_TOTALE></CARACTERISTIQUES></OBJET>")
+    assert (single.lots[0].estimated_value, single.warnings) == (Money(Decimal(0), "EUR"), ())
+
+
+def test_a_second_principal_cpv_is_an_additional_code():
+    """Real BOAMP lots repeat ``CPV/PRINCIPAL`` (test-pub-2, -4, -5): the first is the main code, the others are
+    additional, before the secondary ones — in one ``CPV`` or in several."""
+    together = _notice(
+        "<OBJET><LOTS><LOT><NUM>1</NUM><CPV><PRINCIPAL>79952000</PRINCIPAL><PRINCIPAL>79951000-5</PRINCIPAL>"
+        "<SECONDAIRE>79950000</SECONDAIRE></CPV></LOT></LOTS></OBJET>"
+    )
+    apart = _notice(
+        "<OBJET><CPV><PRINCIPAL>79952000</PRINCIPAL></CPV><CPV><PRINCIPAL>79951000</PRINCIPAL></CPV></OBJET>"
+    )
+    assert (together.lots[0].main_cpv, together.lots[0].additional_cpv) == ("79952000", ("79951000", "79950000"))
+    assert (apart.lots[0].main_cpv, apart.lots[0].additional_cpv) == ("79952000", ("79951000",))
+
+
+def test_boamp_notices_state_no_procedure_identifier():
+    """``REF_MARCHE`` is the buyer's own file number, not a procedure shared with the award notices."""
+    assert _notice("<OBJET><REF_MARCHE>2016V12019350</REF_MARCHE></OBJET>").procedure_id is None
+
+
 def test_lots_without_num_are_numbered_in_order_and_money_keeps_its_currency():
     notice = _notice(
         '<OBJET><LOTS><LOT><INTITULE>A</INTITULE><VALEUR DEVISE="chf">1 250,50</VALEUR></LOT>'

@@ -60,6 +60,7 @@ EXPECTED = Notice(
         "En cas de groupement, la forme souhaitée est un groupement conjoint avec mandataire solidaire."
     ),
     publication_number="00012345-2024",
+    procedure_id="0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f",  # BT-04, cbc:ContractFolderID
     lots=(
         Lot(
             lot_id="LOT-0001",

@@ -16,6 +16,7 @@ from app.tenders.parsing.model import (
     AwardCriterion,
     Buyer,
     Deadline,
+    Money,
     Notice,
     NoticeFormat,
     NoticeParseError,
@@ -92,11 +93,12 @@ def test_every_competition_notice_of_the_corpus_parses_into_its_lots(path):
     assert expected_ids
     assert [lot.lot_id for lot in notice.lots] == expected_ids
     assert notice.notice_id and notice.buyer.name and notice.title
+    assert notice.procedure_id == parse_xml(data).findtext("cbc:ContractFolderID", None, NS).strip()  # BT-04
     for lot in notice.lots:
         assert lot.main_cpv is not None
         assert all(re.fullmatch(r"\d{8}", cpv) for cpv in (lot.main_cpv, *lot.additional_cpv))
         assert lot.main_cpv not in lot.additional_cpv
-        assert lot.estimated_value is None or lot.estimated_value.amount > 0
+        assert lot.estimated_value is None or lot.estimated_value.amount >= 0
 
 
 @needs_corpus
@@ -166,6 +168,10 @@ def test_real_notices():
         next(c for c in lot.selection_criteria if c.type is SelectionType.ECONOMIC_FINANCIAL) for lot in namur.lots
     ]
     assert [c.min_turnover_eur for c in economic] == [Decimal(2000000), Decimal(250000), Decimal(300000)]
+    # A market consultation estimated at 0 €: 0 is a value, kept (app.bounds allows it); BT-04 is its procedure.
+    consultation = _corpus("ted-eforms-published-notices/eforms_sdk_v1.6/eform_subtype_11/787442-2023.xml")
+    assert consultation.lots[0].estimated_value == Money(Decimal(0), "EUR")
+    assert consultation.procedure_id == "9dbf8989-371f-4a62-959f-6de95522c88d"
     # Subtype 10 under a ContractNotice root is still a PIN used as a call for competition.
     pin = _corpus("ted-eforms-published-notices/eforms_sdk_v1.7/eform_subtype_10/649921-2023.xml")
     assert (pin.subtype, len(pin.lots)) == ("10", 1)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.tenders.parsing.model import Buyer, Deadline, NoticeParseError, SelectionType, Skipped
+from app.tenders.parsing.model import Buyer, Deadline, Money, NoticeParseError, SelectionType, Skipped
 from tests.notice_expectations import PARIS_WINTER as PARIS
 from tests.notice_expectations import eforms_fixture_text as _fixture_text
 from tests.notice_expectations import eforms_parse as _parse
@@ -125,6 +125,23 @@ def test_odd_optional_values_become_none():
     assert (third.start, third.end) == (None, date(2025, 2, 28))
     assert (notice.max_lots_submitted, notice.nature) == (None, None)
     assert notice.deadline == Deadline(date(2024, 1, 8), None)
+
+
+@pytest.mark.parametrize("zero", ["0", "0.00"])
+def test_a_lot_value_of_zero_is_kept(zero):
+    """0 is a value (``app.bounds`` allows it), not a missing one; a negative amount is none."""
+    notice = _parse(_variant(('currencyID="EUR">480000<', f'currencyID="EUR">{zero}<')))
+    assert (notice.lots[1].estimated_value, notice.warnings) == (Money(Decimal(zero), "EUR"), ())
+    assert _parse(_variant(('currencyID="EUR">480000<', 'currencyID="EUR">-1<'))).lots[1].estimated_value is None
+
+
+def test_the_procedure_identifier_is_the_contract_folder_id():
+    """BT-04, shared by the notices of one procedure (its award notices included); trimmed, None when absent."""
+    folder = "<cbc:ContractFolderID>0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f</cbc:ContractFolderID>"
+    assert _parse(_fixture_text()).procedure_id == "0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f"
+    spaced = "<cbc:ContractFolderID>\n  AO-2024-017 </cbc:ContractFolderID>"
+    assert _parse(_variant((folder, spaced))).procedure_id == "AO-2024-017"
+    assert _parse(_variant((folder, ""))).procedure_id is None
 
 
 def test_durations_in_years_and_weeks_count_365_and_7_days():

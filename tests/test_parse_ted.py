@@ -244,6 +244,35 @@ def test_an_f21_contract_notice_is_read():
     assert notice.lots == EXPECTED.lots
 
 
+@pytest.mark.parametrize("form", ["F07", "F12"])
+def test_qualification_systems_and_design_contests_are_read_as_their_eforms_twins_are(form):
+    """eForms imports subtypes 15 (qualification system) and 23 (design contest): TED's F07 and F12 alike."""
+    notice = _parse(_as_form(form))
+    assert isinstance(notice, Notice)
+    assert (notice.subtype, notice.buyer, notice.lots) == (form, EXPECTED.buyer, EXPECTED.lots)
+
+
+@pytest.mark.parametrize(
+    ("notice_type", "label"),
+    [
+        ("CONTRACT", None),
+        ("QSU_CALL_COMPETITION", None),
+        ("QSU_ONLY", None),
+        ("PER_ONLY", "avis périodique indicatif"),
+        ("PER_CALL_COMPETITION", "avis périodique indicatif valant appel à la concurrence"),
+        ("AWARD_CONTRACT", "avis d'attribution"),
+    ],
+)
+def test_an_f22_is_read_when_it_is_a_contract_notice_or_a_qualification_system(notice_type, label):
+    legal_basis = '<LEGAL_BASIS VALUE="32014L0024"/>'
+    text = _as_form("F22", _fixture().replace(legal_basis, legal_basis + f'<NOTICE TYPE="{notice_type}"/>'))
+    result = _parse(text)
+    if label is None:
+        assert isinstance(result, Notice) and (result.subtype, result.lots) == ("F22", EXPECTED.lots)
+    else:
+        assert result == Skipped(f"F22 : {label} ; {ONLY_CALLS}", "512345-2020", NoticeFormat.TED)
+
+
 def test_an_f05_utilities_notice_gives_the_legal_form_of_groupements():
     legal_form = "En cas de groupement, la forme imposée est un groupement conjoint avec mandataire solidaire."
     text = _in_original(

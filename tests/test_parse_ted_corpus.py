@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from app.tenders.parsing.dispatch import parse_notice
 from app.tenders.parsing.model import Deadline, Money, Notice, Skipped
 from app.tenders.parsing.ted import parse_ted
 from app.tenders.parsing.xml import parse_xml
@@ -56,6 +57,7 @@ def test_every_contract_notice_of_the_corpus_parses_with_its_lots(name):
     assert notice.language == LANGUAGES["FR" if "FR" in originals else row["language"]]
     assert len(notice.lots) == int(row["lots(OBJECT_DESCR)"])
     assert notice.buyer.name and notice.title and notice.deadline is not None
+    assert re.fullmatch(r"[A-Z]{3}", notice.buyer.country)  # alpha-3, as eForms and BOAMP write countries
     if row["lot_division"] == "NO_LOT_DIVISION":
         assert (notice.max_lots_submitted, notice.max_lots_awarded) == (None, None)
     for lot in notice.lots:
@@ -122,9 +124,26 @@ def test_corpus_special_cases():
     assert airport.groupement_legal_form == "See RFI available at www.etenders.gov.ie"
     assert airport.procedure_type == "neg-w-call"
     assert airport.buyer.identifier is None  # NATIONALID "N/A"
-    no_time = _corpus("20-242009-001-EXP.xml")  # no TIME_RECEIPT_TENDERS
+    no_time = _corpus("20-242009-001-EXP.xml")  # no TIME_RECEIPT_TENDERS; a buyer in Tanzania
     assert no_time.deadline == Deadline(date(2020, 6, 22))
+    assert no_time.buyer.country == "TZA"  # COUNTRY VALUE="TZ"
     assert no_time.lots[0].estimated_value == Money(Decimal("5437000.00"), "EUR")
     minimum = _corpus("21-013188-001-EXP.xml")
     levels = [c for c in minimum.lots[0].selection_criteria if c.code == "ECONOMIC_FINANCIAL_MIN_LEVEL"]
     assert [c.min_turnover_eur for c in levels] == [Decimal(600000)]
+
+
+S02 = b"http://publications.europa.eu/resource/schema/ted/R2.0.9.S02/publication"
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", ["20-320448-001-EXP.xml", "21-051959-001-EXP.xml", "19-090974-001-EXP.xml"])
+def test_real_notices_in_the_older_s02_namespace_are_read_the_same(name):
+    """Files of schema R2.0.9.S02 publish in ``…/R2.0.9.S02/publication``: a real F02 (and an F21) moved into it is
+    read as it is in ``…/R2.0.9/publication``, through the same entry point as an import."""
+    data = (CORPUS / "ted-xml" / name).read_bytes()
+    older = data.replace(TED_NS.encode(), S02)
+    assert older != data
+    notice = parse_notice(older)
+    assert isinstance(notice, Notice)
+    assert notice == parse_notice(data)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from app.tenders.parsing.dispatch import parse_notice
 from app.tenders.parsing.model import Buyer, Deadline, Lot, Money, Notice, NoticeFormat
 from tests.notice_expectations import TED_NS
 from tests.notice_expectations import ted_fixture as _fixture
@@ -82,11 +83,36 @@ def test_reserved_participation_applies_to_every_lot(flag, code):
         ('<n2016:NUTS CODE="FRL04"/>', "", lambda n: n.buyer.nuts, None),
         ("<NATIONALID>211 300 017 00012<", "<NATIONALID>N/A<", lambda n: n.buyer.identifier, None),
         ('CTYPE="WORKS"', 'CTYPE="OTHER"', lambda n: n.nature, None),
-        ('<COUNTRY VALUE="FR"/>', '<COUNTRY VALUE="TZ"/>', lambda n: n.buyer.country, "TZ"),
+        ('<COUNTRY VALUE="FR"/>', '<COUNTRY VALUE="ZZ"/>', lambda n: n.buyer.country, "ZZ"),  # unknown: as given
+        ('<COUNTRY VALUE="FR"/>', '<COUNTRY VALUE=""/>', lambda n: n.buyer.country, None),
     ],
 )
 def test_odd_or_missing_values_become_none_without_error(old, new, read, expected):
     assert read(_parse(_in_original(old, new))) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("TZ", "TZA"), ("KE", "KEN"), ("UK", "GBR"), ("EL", "GRC"), ("ch", "CHE"), ("US", "USA"), ("FRA", "FRA")],
+)
+def test_countries_are_iso_alpha3_as_in_eforms(code, expected):
+    """TED writes ISO alpha-2 (with UK and EL), eForms and BOAMP alpha-3: every country, not only European ones."""
+    assert _parse(_in_original('<COUNTRY VALUE="FR"/>', f'<COUNTRY VALUE="{code}"/>')).buyer.country == expected
+
+
+def test_a_lot_value_of_zero_is_kept():
+    """0 is a value (``app.bounds`` allows it), not a missing one."""
+    notice = _parse(_in_original(">850000.00<", ">0<"))
+    assert (notice.lots[0].estimated_value, notice.warnings) == (Money(Decimal(0), "EUR"), ())
+
+
+def test_the_older_s02_publication_namespace_reads_the_same():
+    """R2.0.9.S02 files name the publication namespace after their schema version; the elements are the same."""
+    older = _fixture().replace(TED_NS, "http://publications.europa.eu/resource/schema/ted/R2.0.9.S02/publication")
+    assert 'xmlns="http://publications.europa.eu/resource/schema/ted/R2.0.9.S02/publication"' in older
+    notice = parse_notice(older.encode("utf-8"))
+    assert notice == parse_notice(_fixture().encode("utf-8"))
+    assert (notice.subtype, len(notice.lots), notice.buyer.country, notice.procedure_id) == ("F02", 3, "FRA", None)
 
 
 def test_lot_nuts_in_other_nomenclatures_and_the_procedure_fallback():

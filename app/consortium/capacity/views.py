@@ -10,9 +10,7 @@ from flask_login import current_user
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, StopValidation
 
-from app.consortium.capacity.report import capacity_report
 from app.consortium.request import DEFAULT_MAX_MEMBERS, DEFAULT_RADIUS_KM, Request
-from app.consortium.selection.instance import prepare
 from app.db import get_or_404, get_session
 from app.errors import DomainError
 from app.forms import FrenchForm, form_status
@@ -64,6 +62,10 @@ def report(tender_id: int) -> tuple[str, int]:
     form = RadiusForm(request.args)
     result, problem, labels = None, None, {}
     if form.validate():
+        # OR-Tools loads with the solver (a second at start): imported on the first report, not when the app starts
+        from app.consortium.capacity.report import capacity_report
+        from app.consortium.selection.instance import prepare
+
         session = get_session()
         try:
             prepared = prepare(session, tender, Request(radius_km=form.rayon.data), date.today())

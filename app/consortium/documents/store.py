@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.consortium.documents import espd, rendering
+from app.consortium.documents import espd
 from app.consortium.documents.build import build_pack
 from app.consortium.documents.checks import problems
 from app.consortium.documents.pack import Pack
@@ -43,6 +43,8 @@ class PackRefused(DomainError):
 
 def render_files(pack: Pack) -> list[tuple[str, bytes]]:
     """(file name, content) of every document, in the pack's order: PDFs, then each member's DUME."""
+    from app.consortium.documents import rendering  # WeasyPrint takes a third of a second to load: not at start
+
     files = [(name, render()) for name, render in rendering.file_names(pack)]
     issued = datetime.combine(pack.generated_on, datetime.min.time())
     for member in pack.members:
@@ -62,6 +64,8 @@ def _plain(value: object) -> object:
 @cache
 def _renderer_marker() -> bytes:
     """What prints a pack: the templates and the renderers' sources, with ``RENDERER_VERSION`` (read once)."""
+    from app.consortium.documents import rendering  # as in render_files
+
     digest = hashlib.sha256(f"renderer v{RENDERER_VERSION}".encode())
     here = Path(__file__).resolve().parent
     renderers = (here / name for name in ("rendering.py", "espd.py", "espd_criteria.py"))

@@ -13,7 +13,6 @@ from datetime import date
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from app.consortium.formation.runs import execute_run, fail_run
 from app.consortium.jobs.runners import runner
 from app.consortium.models import SolverRun
 from app.consortium.vocabulary import RunState
@@ -29,6 +28,8 @@ def solver_workers(app: Flask) -> int:
 
 def run_job(app: Flask, run_id: int) -> None:
     """The whole job for one run, in its own session; never raises."""
+    from app.consortium.formation.runs import execute_run, fail_run  # OR-Tools loads with the solver: not at start
+
     with app.app_context():
         session: Session = app.extensions["db_sessionmaker"]()
         try:

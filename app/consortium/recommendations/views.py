@@ -13,10 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.companies.models import Company
 from app.companies.owned import companies_of
-from app.consortium.jobs.fit_check import check_fit
 from app.consortium.jobs.runners import runner
-from app.consortium.recommendations import fits
-from app.consortium.recommendations.fits import FitState
 from app.consortium.recommendations.tenders import matching_tenders
 from app.db import get_session, utcnow, writes
 from app.permissions import authorize
@@ -29,6 +26,10 @@ bp = Blueprint("recommendations", __name__, template_folder="templates")
 
 def _queue_checks(session: Session, company: Company, tenders: list[Tender]) -> None:
     """Pending fit rows for the tenders not (freshly) checked, committed, then their checks submitted."""
+    # fits and its job reach the solver, which loads OR-Tools (a second): imported on the first page, not at start
+    from app.consortium.jobs.fit_check import check_fit
+    from app.consortium.recommendations import fits
+
     due = fits.fits_to_check(session, company, tenders, utcnow())
     try:
         session.commit()
@@ -45,6 +46,8 @@ def _queue_checks(session: Session, company: Company, tenders: list[Tender]) -> 
 @writes  # it records the fit checks it queues
 def for_you() -> str:
     authorize("browse_directory")
+    from app.consortium.recommendations import fits  # as in _queue_checks
+
     session = get_session()
     organisations = current_user.organisation_ids
     companies = companies_of(session, organisations)
@@ -64,6 +67,6 @@ def for_you() -> str:
         items=page.items,
         fits=found,
         states=states,
-        pending=FitState.PENDING in states.values(),
+        pending=fits.FitState.PENDING in states.values(),
         labels=cpv_labels(session, (code for item in page.items for code in item.competences)),
     )

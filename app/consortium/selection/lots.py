@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -15,7 +16,9 @@ from app.reference.cpv import is_cpv_code
 from app.reference.models import Commune
 from app.reference.places import commune_for
 from app.tenders.models import Tender, TenderLot
-from solver.instance import Lot
+
+if TYPE_CHECKING:  # the solver package loads OR-Tools: imported when a lot is handed to it, not at start
+    from solver.instance import Lot
 
 MARSEILLE = "13055"  # where distances are counted from when neither the lot nor the buyer gives a known place
 
@@ -107,6 +110,8 @@ def _lot_place(tender: Tender, lot: TenderLot, communes: dict[str, Commune], war
 
 
 def solver_lot(site: Site, warnings: list[str]) -> Lot:
+    from solver.instance import Lot
+
     lot = site.lot
     if lot.value_amount is None:
         warnings.append(f"Valeur estimée du lot {lot_label(lot)} inconnue : le lot est compté pour 0 €.")

@@ -84,7 +84,7 @@ def _date(text: str | None) -> date | None:
 
 def _money(element: Element | None) -> Money | None:
     amount = _decimal(clean(element))
-    if element is None or amount is None or amount <= 0:
+    if element is None or amount is None or amount < 0:  # 0 is a value: app.bounds allows it
         return None
     return Money(amount=amount, currency=(element.get("DEVISE") or "EUR").strip().upper())
 

@@ -95,6 +95,7 @@ def parse_eforms(root: etree._Element) -> Notice | Skipped:
             root, f"{EXT}/efac:Publication/efbc:NoticePublicationID[@schemeName='ojs-notice-id']"
         ),
         lots=tuple(read_lot(node, language, procedure) for node in nodes),
+        procedure_id=first_text(root, "cbc:ContractFolderID"),
     )
 
 

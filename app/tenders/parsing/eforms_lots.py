@@ -209,7 +209,7 @@ def _money(node: etree._Element, path: str) -> Money | None:
     for element in find(node, path):
         amount = to_decimal(element.text)
         currency = (element.get("currencyID") or "").strip().upper()
-        if amount is not None and amount > 0 and currency:  # "0" is no estimate
+        if amount is not None and amount >= 0 and currency:  # 0 is a value: app.bounds allows it
             return Money(amount, currency)
     return None
 

@@ -116,6 +116,10 @@ class Notice:
     groupement_legal_form: str | None = None  # BT-76 / FORME_JURIDIQUE text
     publication_number: str | None = None
     lots: tuple[Lot, ...] = field(default_factory=tuple)
+    # The procedure the notice belongs to: eForms BT-04 ``cbc:ContractFolderID``, which the award notices of the same
+    # procedure carry too. None for TED R2.0.9 and BOAMP v230: they state none (their REFERENCE_NUMBER / REF_MARCHE
+    # is the buyer's own file number, and a BOAMP award names the call by its IDWEB, the call's notice_id).
+    procedure_id: str | None = None
     # Values left out because they cannot be right (a lot value of 1e308 €, a deadline in year 9999), each with its
     # reason in French: « Valeur estimée du lot 2 ignorée : 1e308 € dépasse 1 000 000 000 000 € ».
     warnings: tuple[str, ...] = ()

@@ -1,11 +1,12 @@
 """TED legacy XML R2.0.9 (``TED_EXPORT``) → ``Notice | Skipped``. Pure: standard library, lxml, parsing modules.
 
-Only the form marked ``CATEGORY="ORIGINAL"`` is read, never the translations; multilingual buyers (Switzerland)
-publish several originals, and the French one is preferred. Calls for competition are F02 (contract notice), F05
-(utilities), F21 when its ``NOTICE/@TYPE`` is ``CONTRACT`` (light regime) and F24 (concession notice); every other
-form — prior information, award, corrigendum, and an F21 used as a prior information notice — is Skipped. Codes are
-normalised as the other parsers do: languages and European countries in ISO alpha-3, NUTS 2013 PACA codes mapped.
-Paths: ``../shared/domain/notices.md`` §4."""
+Both publication namespaces, ``…/R2.0.9/publication`` and the older ``…/R2.0.9.S02/publication``, are read. Only the
+form marked ``CATEGORY="ORIGINAL"`` is read, never the translations; multilingual buyers (Switzerland) publish several
+originals, and the French one is preferred. Calls for competition are those eForms imports too: F02, F05 (utilities),
+F07 (qualification system, eForms 15), F12 (design contest, eForms 23), F21 and F22 (light regime) when their
+``NOTICE/@TYPE`` is ``CONTRACT`` — or a qualification system for F22 —, F24 (concession); every other form or type is
+Skipped. Codes are normalised as the other parsers do: languages and countries in ISO alpha-3, NUTS 2013 PACA codes
+mapped. Paths: ``../shared/domain/notices.md`` §4."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
+from app.tenders.parsing.iso_codes import ALPHA3, LANGUAGES, alpha3
 from app.tenders.parsing.model import (
     AwardCriterion,
     Buyer,
@@ -34,22 +36,26 @@ from app.tenders.parsing.texts import min_turnover_eur
 from app.tenders.parsing.xml import local_name
 
 TED_NS = "http://publications.europa.eu/resource/schema/ted/R2.0.9/publication"
+TED_NAMESPACES = (TED_NS, "http://publications.europa.eu/resource/schema/ted/R2.0.9.S02/publication")
 NS = {"t": TED_NS}
+_NS = {namespace: {"t": namespace} for namespace in TED_NAMESPACES}  # the prefix t in each namespace
 _NUTS_NS = re.compile(r"http://publications\.europa\.eu/resource/schema/ted/\d{4}/nuts")  # 2013, 2016, 2021…
 _NUTS_CODE = re.compile(r"[A-Z]{2}[A-Z0-9]{0,3}")  # drops the "00" placeholder of non-European places
 _EMPTY = etree.Element("EMPTY")  # stands for a missing section: every lookup in it finds nothing
 
-_CALL_FORMS = {"F02", "F05", "F21", "F24"}
+_CALL_FORMS = {"F02", "F05", "F07", "F12", "F24"}
+_TYPED_CALLS = {"F21": {"CONTRACT"}, "F22": {"CONTRACT", "QSU_CALL_COMPETITION", "QSU_ONLY"}}  # by NOTICE/@TYPE
 _FORM_LABELS = {
     "F01": "avis de préinformation", "F03": "avis d'attribution", "F04": "avis périodique indicatif",
-    "F06": "avis d'attribution (secteurs spéciaux)", "F07": "système de qualification", "F12": "avis de concours",
-    "F13": "résultats de concours", "F14": "avis rectificatif", "F15": "avis de transparence ex ante volontaire",
-    "F20": "avis de modification", "F22": "avis des services sociaux (secteurs spéciaux)",
+    "F06": "avis d'attribution (secteurs spéciaux)", "F13": "résultats de concours", "F14": "avis rectificatif",
+    "F15": "avis de transparence ex ante volontaire", "F20": "avis de modification",
     "F23": "avis des services sociaux (concessions)", "F25": "avis d'attribution de concession",
 }  # fmt: skip
 _NOTICE_TYPE_LABELS = {
-    "PRI_ONLY": "avis de préinformation", "AWARD_CONTRACT": "avis d'attribution",
+    "PRI_ONLY": "avis de préinformation", "PER_ONLY": "avis périodique indicatif",
+    "AWARD_CONTRACT": "avis d'attribution",
     "PRI_CALL_COMPETITION": "avis de préinformation valant appel à la concurrence",
+    "PER_CALL_COMPETITION": "avis périodique indicatif valant appel à la concurrence",
 }  # fmt: skip
 # TED procedure elements → eForms BT-105 (OP-TED/ted-xml-data-converter, other-mappings.xml). A procedure
 # "involving negotiations" (F21) in a contract notice follows a call for competition: neg-w-call, not neg-wo-call.
@@ -59,17 +65,7 @@ _PROCEDURES = {
     "PT_INVOLVING_NEGOTIATION": "neg-w-call", "PT_INNOVATION_PARTNERSHIP": "innovation",
     "PT_AWARD_CONTRACT_WITHOUT_CALL": "neg-wo-call", "PT_NEGOTIATED_WITHOUT_PUBLICATION": "neg-wo-call",
 }  # fmt: skip
-_LANGUAGES = {  # the 24 official EU languages, ISO 639-1 (TED @LG) → ISO 639-3 (eForms)
-    "BG": "BUL", "CS": "CES", "DA": "DAN", "DE": "DEU", "EL": "ELL", "EN": "ENG", "ES": "SPA", "ET": "EST",
-    "FI": "FIN", "FR": "FRA", "GA": "GLE", "HR": "HRV", "HU": "HUN", "IT": "ITA", "LT": "LIT", "LV": "LAV",
-    "MT": "MLT", "NL": "NLD", "PL": "POL", "PT": "POR", "RO": "RON", "SK": "SLK", "SL": "SLV", "SV": "SWE",
-}  # fmt: skip
-_COUNTRIES = {  # TED ISO 3166 alpha-2 ("UK", "EL") → alpha-3 as in eForms and BOAMP; others are kept as given
-    "AT": "AUT", "BE": "BEL", "BG": "BGR", "CY": "CYP", "CZ": "CZE", "DE": "DEU", "DK": "DNK", "EE": "EST", "EL": "GRC",
-    "GR": "GRC", "ES": "ESP", "FI": "FIN", "FR": "FRA", "HR": "HRV", "HU": "HUN", "IE": "IRL", "IT": "ITA", "LT": "LTU",
-    "LU": "LUX", "LV": "LVA", "MT": "MLT", "NL": "NLD", "PL": "POL", "PT": "PRT", "RO": "ROU", "SE": "SWE", "SI": "SVN",
-    "SK": "SVK", "IS": "ISL", "LI": "LIE", "NO": "NOR", "CH": "CHE", "UK": "GBR", "GB": "GBR",
-}  # fmt: skip
+_COUNTRIES = ALPHA3  # TED's alpha-2 ("FR", "UK", "EL") → alpha-3 as in eForms and BOAMP; unknown codes kept as given
 _NATURES = {"WORKS": "works", "SUPPLIES": "supplies", "SERVICES": "services"}
 _SELECTION = {  # OP's mapping: sui-act, ef-stand, tp-abil
     "SUITABILITY": SelectionType.SUITABILITY,
@@ -90,7 +86,7 @@ _NO_IDENTIFIER = re.compile(r"(?i)n/?a|none|néant|sans objet|[-./]*")
 def parse_ted(root: etree._Element) -> Notice | Skipped:
     """The notice a ``TED_EXPORT`` carries, Skipped when it is not a call for competition; NoticeParseError
     (French) without DOC_ID or ORIGINAL form."""
-    if root.tag != f"{{{TED_NS}}}TED_EXPORT":
+    if local_name(root) != "TED_EXPORT" or etree.QName(root).namespace not in TED_NAMESPACES:
         raise NoticeParseError(f"élément racine « {local_name(root)} » : TED_EXPORT (R2.0.9) attendu")
     notice_id = _clean(root.get("DOC_ID"))
     if not notice_id:
@@ -104,7 +100,7 @@ def parse_ted(root: etree._Element) -> Notice | Skipped:
 
 
 def _original_form(root: etree._Element, notice_id: str) -> etree._Element:
-    forms = [form for form in root.iterfind("t:FORM_SECTION/*", NS) if form.get("CATEGORY") == "ORIGINAL"]
+    forms = [form for form in root.iterfind("t:FORM_SECTION/*", _ns(root)) if form.get("CATEGORY") == "ORIGINAL"]
     if not forms:
         raise NoticeParseError(f"avis TED {notice_id} : aucun formulaire ORIGINAL dans FORM_SECTION")
     return next((form for form in forms if form.get("LG") == "FR"), forms[0])
@@ -112,9 +108,9 @@ def _original_form(root: etree._Element, notice_id: str) -> etree._Element:
 
 def _not_a_call(form: etree._Element, subtype: str) -> str | None:
     """Why the form is not imported (French), or None for a call for competition."""
-    if subtype == "F21":  # light regime: a contract notice, a prior information notice or an award notice
+    if subtype in _TYPED_CALLS:  # light regime: a contract notice, a prior information notice or an award notice
         kind = _child(form, "NOTICE").get("TYPE") or ""
-        label = None if kind == "CONTRACT" else _NOTICE_TYPE_LABELS.get(kind, "type d'avis inconnu")
+        label = None if kind in _TYPED_CALLS[subtype] else _NOTICE_TYPE_LABELS.get(kind, "type d'avis inconnu")
     else:
         label = None if subtype in _CALL_FORMS else _FORM_LABELS.get(subtype, "formulaire non pris en charge")
     if label is None:
@@ -133,7 +129,7 @@ def _notice(root: etree._Element, form: etree._Element, notice_id: str, subtype:
         version=_clean(root.get("VERSION")) or None,
         format=NoticeFormat.TED,
         subtype=subtype,
-        language=_LANGUAGES.get(_clean(form.get("LG")).upper()),
+        language=LANGUAGES.get(_clean(form.get("LG")).upper()),
         buyer=_buyer(_child(_child(form, "CONTRACTING_BODY"), "ADDRESS_CONTRACTING_BODY")),
         title=title,
         description=_text(contract, "SHORT_DESCR", sep="\n"),
@@ -149,14 +145,14 @@ def _notice(root: etree._Element, form: etree._Element, notice_id: str, subtype:
 
 
 def _lots(root: etree._Element, contract: etree._Element, lefti: etree._Element, title: str) -> tuple[Lot, ...]:
-    descriptions = contract.findall("t:OBJECT_DESCR", NS)
+    descriptions = contract.findall("t:OBJECT_DESCR", _ns(contract))
     procedure_level = Lot(  # what a lot inherits when it does not state it
         lot_id="1",
         title=title,
         main_cpv=_cpv(_child(_child(contract, "CPV_MAIN"), "CPV_CODE")),
         nuts=_nuts(_child(_child(root, "CODED_DATA_SECTION"), "NOTICE_DATA"), "PERFORMANCE_NUTS"),
         estimated_value=_money(_child(contract, "VAL_ESTIMATED_TOTAL")) if len(descriptions) == 1 else None,
-        reserved=next((code for tag, code in _RESERVED.items() if lefti.find(f"t:{tag}", NS) is not None), None),
+        reserved=next((code for tag, code in _RESERVED.items() if _child(lefti, tag) is not _EMPTY), None),
         selection_criteria=_selection(lefti),
     )
     return tuple(_lot(description, procedure_level) for description in descriptions)
@@ -164,7 +160,7 @@ def _lots(root: etree._Element, contract: etree._Element, lefti: etree._Element,
 
 def _lot(description: etree._Element, inherited: Lot) -> Lot:
     main_cpv = _cpv(_child(_child(description, "CPV_MAIN"), "CPV_CODE")) or inherited.main_cpv
-    additional = (_cpv(code) for code in description.iterfind("t:CPV_ADDITIONAL/t:CPV_CODE", NS))
+    additional = (_cpv(code) for code in description.iterfind("t:CPV_ADDITIONAL/t:CPV_CODE", _ns(description)))
     duration = _child(description, "DURATION")
     return replace(
         inherited,
@@ -185,7 +181,7 @@ def _lot(description: etree._Element, inherited: Lot) -> Lot:
 
 
 def _buyer(address: etree._Element) -> Buyer:
-    identifier, country = _get(address, "NATIONALID"), _clean(_child(address, "COUNTRY").get("VALUE")).upper()
+    identifier, country = _get(address, "NATIONALID"), _clean(_child(address, "COUNTRY").get("VALUE"))
     if re.fullmatch(r"[\d ]+", identifier):  # "211 300 017 00012" → SIRET digits
         identifier = identifier.replace(" ", "")
     return Buyer(
@@ -195,7 +191,7 @@ def _buyer(address: etree._Element) -> Buyer:
         city=_get(address, "TOWN") or None,
         postcode=_get(address, "POSTAL_CODE") or None,
         nuts=next(iter(_nuts(address, "NUTS")), None),
-        country=_COUNTRIES.get(country, country) or None,
+        country=alpha3(country),
     )
 
 
@@ -206,7 +202,7 @@ def _selection(lefti: etree._Element) -> tuple[SelectionCriterion, ...]:
 
 def _award_criteria(description: etree._Element) -> tuple[AwardCriterion, ...]:
     criteria = []
-    for element in description.iterfind("t:AC/*", NS):
+    for element in description.iterfind("t:AC/*", _ns(description)):
         kind, default_name = _AWARD.get(local_name(element), (None, ""))
         if kind is not None:
             name = _get(element, "AC_CRITERION") or default_name
@@ -216,7 +212,7 @@ def _award_criteria(description: etree._Element) -> tuple[AwardCriterion, ...]:
 
 def _lot_limits(division: etree._Element) -> tuple[int | None, int | None]:
     """BT-31 (LOT_MAX_NUMBER, LOT_ONE_ONLY = 1, LOT_ALL = no limit) and BT-33 (LOT_MAX_ONE_TENDERER)."""
-    one_only = division.find("t:LOT_ONE_ONLY", NS) is not None
+    one_only = division.find("t:LOT_ONE_ONLY", _ns(division)) is not None
     return 1 if one_only else _int(_get(division, "LOT_MAX_NUMBER")), _int(_get(division, "LOT_MAX_ONE_TENDERER"))
 
 
@@ -275,8 +271,8 @@ def _int(text: str | None) -> int | None:
 
 def _text(parent: etree._Element, tag: str, *, sep: str = " ") -> str:
     """The paragraphs (``P``) of the ``tag`` child joined by ``sep``, whitespace collapsed; "" when absent."""
-    element = parent.find(f"t:{tag}", NS)
-    paragraphs = [] if element is None else element.findall("t:P", NS) or [element]
+    element = parent.find(f"t:{tag}", _ns(parent))
+    paragraphs = [] if element is None else element.findall("t:P", _ns(element)) or [element]
     return sep.join(text for text in (_clean("".join(p.itertext())) for p in paragraphs) if text)
 
 
@@ -286,12 +282,16 @@ def _short(text: str, limit: int = 80) -> str:
 
 def _child(parent: etree._Element, tag: str) -> etree._Element:
     """The first ``tag`` child, or an empty element standing for it."""
-    found = parent.find(f"t:{tag}", NS)
+    found = parent.find(f"t:{tag}", _ns(parent))
     return _EMPTY if found is None else found
 
 
 def _get(parent: etree._Element, path: str) -> str:
-    return _clean(parent.findtext(f"t:{path}", None, NS))
+    return _clean(parent.findtext(f"t:{path}", None, _ns(parent)))
+
+
+def _ns(element: etree._Element) -> dict[str, str]:  # t: the element's own namespace; R2.0.9 for _EMPTY
+    return _NS.get(etree.QName(element).namespace, NS)
 
 
 def _clean(text: str | None) -> str:
