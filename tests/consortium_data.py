@@ -137,15 +137,16 @@ def accept_all(session: Session, world: World, groupement_id: int) -> None:
         workflow.answer(session, member, session.merge(speakers[member.company.organisation_id]), True)
 
 
-def formed_groupement(app, session: Session, world: World) -> int:
-    """The electrician's groupement on the school tender, solved, every member accepting, formed; its id."""
+def formed_groupement(app, session: Session, world: World, tender_id: int | None = None) -> int:
+    """The electrician's groupement on the school tender (or ``tender_id``), solved, every member accepting,
+    formed; its id."""
     from app.consortium.formation import start as formation
     from app.consortium.jobs import solve as jobs
     from app.consortium.models import Groupement
     from app.consortium.request import Request
     from app.consortium.workflow import transitions as workflow
 
-    tender = session.get(Tender, world.tender_id)
+    tender = session.get(Tender, tender_id or world.tender_id)
     organisation = session.get(Company, world.companies[1]).organisation
     started = formation.start_groupement(
         session, tender, organisation, None, Request(company_id=world.companies[1], alternatives=0)

@@ -239,3 +239,12 @@ def _plain(value):
 
 def _cut(text: str | None, length: int) -> str | None:
     return text[:length] if text else text
+
+
+def store_into(session: Session, contracts: Iterable[Contract], file_name: str) -> Iterator[Report]:
+    """Every contract stored, yielding the report after each batch (the caller commits): for the CLI's callers
+    that have contracts already (the benchmark)."""
+    importing = Store(session, file_name)
+    for batch in batches(contracts):
+        importing.add(session, batch)
+        yield importing.report

@@ -20,7 +20,7 @@ from app.consortium.workflow import transitions as workflow
 from app.db import get_session
 from app.tenders.models import Tender
 from tests.conftest import create_user
-from tests.consortium_data import add_large_group, build_world, school_tender
+from tests.consortium_data import add_large_group, build_world, formed_groupement, school_tender
 
 INITIATOR, PLUMBER, ROOFER, ROOFER2 = (
     "chef@elec.fr",
@@ -40,6 +40,7 @@ JOURNEY_TENDERS = {
     "decline": "Rénovation de l'école de la Belle de Mai",
     "keyboard": "Rénovation de l'école du Panier",
     "claim": "Rénovation de l'école de Pertuis",
+    "award": "Rénovation de l'école de Saint-Henri",
 }
 
 
@@ -50,6 +51,7 @@ class Seed:
     tenders: dict[str, int]  # JOURNEY_TENDERS key → tender id
     claimed_company: int
     claim_groupement: int
+    award_groupement: int  # formed on tenders["award"], before its award notice is imported
 
 
 def seed(app: Flask) -> Seed:
@@ -70,8 +72,9 @@ def seed(app: Flask) -> Seed:
         make_user(OPERATOR, kind=OrganisationKind.OPERATOR, organisation_name="CCI Aix-Marseille-Provence")
         claimed = world.companies[5]
         groupement = _inviting(app, session, tenders["claim"], world.companies[1], claimed)
+        awarded = formed_groupement(app, session, world, tenders["award"])
         title = session.get(Tender, world.tender_id).title
-        return Seed(world.tender_id, title, tenders, claimed, groupement)
+        return Seed(world.tender_id, title, tenders, claimed, groupement, awarded)
 
 
 def _inviting(app: Flask, session, tender_id: int, initiator: int, invited: int) -> int:
