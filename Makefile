@@ -11,7 +11,7 @@ CPV_FILE ?= ../shared/corpus/cpv-2008/cpv_2008_fr_en.csv
 # Local serving is plain HTTP: the session cookie cannot carry the Secure flag there.
 RUN_ENV = GROUPEMENT_SESSION_COOKIE_SECURE=false GROUPEMENT_REMEMBER_COOKIE_SECURE=false
 
-.PHONY: run test chromium lint format clean bench bench-register bench-notices bench-solver bench-consortium bench-documents bench-load
+.PHONY: run test chromium lint format clean bench bench-register bench-notices bench-solver bench-consortium bench-documents bench-load bench-awards
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +53,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-register bench-notices bench-solver bench-consortium bench-documents bench-load
+bench: bench-register bench-notices bench-solver bench-consortium bench-documents bench-load bench-awards
 
 # Demo register seeding and directory search, on SQLite then on PostgreSQL (GROUPEMENT_TEST_DATABASE_URL).
 bench-register: $(VENV)/.dev
@@ -84,3 +84,7 @@ bench-documents: $(VENV)/.dev
 # 1,000 tenders: tender list, a tender page, the company search.
 bench-load: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.load
+
+# Reading a generated 1,000,000-record DECP file (2022 format) against a bare ijson loop; then stored into SQLite.
+bench-awards: $(VENV)/.dev
+	$(BIN)/python -m benchmarks.awards

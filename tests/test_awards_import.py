@@ -95,9 +95,7 @@ def test_only_the_operator_imports_awards(browser, make_user):
     assert browser.get("/operateur/attributions").status_code == 403
 
 
-def test_an_imported_award_wins_our_groupement_and_shows_on_the_tender_and_company_pages(
-    app, operator, session, world
-):
+def test_an_imported_award_wins_our_groupement_and_shows_on_the_tender_and_company_pages(app, operator, session, world):
     groupement = formed_groupement(app, session, world)
     response = upload(operator, eforms_award("avis-ecole-2026", "LOT-0002", winners()))
     page = text(response)

@@ -111,6 +111,20 @@ def test_skipped_notices_are_reported_not_imported(runner, session, tmp_path):
     assert _counts(session) == (0, 0, 0)
 
 
+def test_a_ted_notice_of_the_older_s02_namespace_imports_with_its_zero_value(runner, session, tmp_path):
+    """R2.0.9.S02 files publish in ``…/R2.0.9.S02/publication``: imported like the others; a lot value of 0 is
+    stored as 0 and the buyer's TED alpha-2 country as alpha-3."""
+    text = (FIXTURES / "ted_f02_aix_travaux.xml").read_text(encoding="utf-8")
+    text = text.replace("/ted/R2.0.9/publication", "/ted/R2.0.9.S02/publication").replace(">850000.00<", ">0<")
+    notice = tmp_path / "ted_s02.xml"
+    notice.write_text(text, encoding="utf-8")
+    result = runner.invoke(args=["tenders", "import", str(notice)])
+    assert "1 importés" in result.output and "0 ignorés, 0 en erreur" in result.output, result.output
+    tender = session.scalar(select(Tender))
+    assert (tender.subtype, tender.buyer_country, len(tender.lots)) == ("F02", "FRA", 3)
+    assert tender.lots[0].value_amount == 0 and tender.lots[0].value_currency == "EUR"
+
+
 def test_parse_command_prints_one_json_line_per_file(runner, tmp_path):
     (tmp_path / "broken.xml").write_bytes(BROKEN)
     result = runner.invoke(args=["tenders", "parse", "--format", "json", str(EFORMS), str(tmp_path)])

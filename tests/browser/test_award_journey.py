@@ -34,7 +34,8 @@ def test_importing_the_award_notice_marks_our_groupement_won(
     result = page.get_by_role("status")
     expect(result).to_contain_text("1 marché enregistré")
     expect(result).to_contain_text("1 rattaché à un appel d'offres")
-    expect(page.get_by_text(f"Groupement n° {seed.award_groupement} : Attribution : lot LOT-0002 gagné")).to_be_visible()
+    outcome = f"Groupement n° {seed.award_groupement} : Attribution : lot LOT-0002 gagné"
+    expect(page.get_by_text(outcome)).to_be_visible()
 
     initiator = new_page()
     log_in(initiator, INITIATOR)

@@ -147,6 +147,8 @@ class Renamed(Replay):
                 raise DecpError("JSON mal formé : une clé « contrat-concession » suivie d'un mégaoctet de blancs")
             if data:
                 return data
+
+
 def _held_from(data: bytes) -> int:
     """Where the bytes that may still become a renamed key begin: a key cut at the end of ``data``, or a whole key
     followed so far by blanks only."""

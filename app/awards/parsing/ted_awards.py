@@ -19,9 +19,10 @@ from lxml import etree
 
 from app.awards.model import AwardNotice, Contract, Holder, Role, Source
 from app.awards.parsing.values import amount, compact, count, day, dedupe, identifier, join_object, text, unique_ids
+from app.tenders.parsing.iso_codes import ALPHA3
 from app.tenders.parsing.model import NoticeFormat, NoticeParseError, Skipped
 from app.tenders.parsing.nuts import current_nuts
-from app.tenders.parsing.ted import _COUNTRIES, _NATURES, _PROCEDURES  # one mapping of TED's codes for both
+from app.tenders.parsing.ted import NATURES, PROCEDURES  # one mapping of TED's codes for notices and awards
 from app.tenders.parsing.xml import local_name
 
 TED_NAMESPACE = re.compile(
@@ -116,8 +117,8 @@ def _common(form: etree._Element, name: str, coded: etree._Element) -> dict[str,
         "buyer_postcode": _get(body, "POSTAL_CODE") or None,
         "buyer_town": _get(body, "TOWN") or None,
         "notice_refs": dedupe(refs),
-        "nature": _NATURES.get(_clean(_child(contract, "TYPE_CONTRACT").get("CTYPE")).upper()),
-        "procedure": next(filter(None, (_PROCEDURES.get(local_name(el)) for el in procedure.iterfind("*"))), None),
+        "nature": NATURES.get(_clean(_child(contract, "TYPE_CONTRACT").get("CTYPE")).upper()),
+        "procedure": next(filter(None, (PROCEDURES.get(local_name(el)) for el in procedure.iterfind("*"))), None),
         "kind": "concession" if name in _CONCESSION_FORMS or legal_basis == "32014L0023" else "marche",
     }
 
@@ -209,7 +210,7 @@ def _holders(awarded: etree._Element) -> tuple[Holder, ...]:
                 leader_assumed=in_group and index == 0,
                 postcode=_get(address, "POSTAL_CODE") or None,
                 town=_get(address, "TOWN") or None,
-                country=_COUNTRIES.get(country, country) or None,
+                country=ALPHA3.get(country, country) or None,
                 sme=sme,
             )
         )

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from app.tenders.parsing.iso_codes import ALPHA3, LANGUAGES, alpha3
+from app.tenders.parsing.iso_codes import LANGUAGES, alpha3
 from app.tenders.parsing.model import (
     AwardCriterion,
     Buyer,
@@ -59,14 +59,13 @@ _NOTICE_TYPE_LABELS = {
 }  # fmt: skip
 # TED procedure elements → eForms BT-105 (OP-TED/ted-xml-data-converter, other-mappings.xml). A procedure
 # "involving negotiations" (F21) in a contract notice follows a call for competition: neg-w-call, not neg-wo-call.
-_PROCEDURES = {
+PROCEDURES = {
     "PT_OPEN": "open", "PT_RESTRICTED": "restricted", "PT_COMPETITIVE_DIALOGUE": "comp-dial",
     "PT_COMPETITIVE_NEGOTIATION": "neg-w-call", "PT_NEGOTIATED_WITH_PRIOR_CALL": "neg-w-call",
     "PT_INVOLVING_NEGOTIATION": "neg-w-call", "PT_INNOVATION_PARTNERSHIP": "innovation",
     "PT_AWARD_CONTRACT_WITHOUT_CALL": "neg-wo-call", "PT_NEGOTIATED_WITHOUT_PUBLICATION": "neg-wo-call",
 }  # fmt: skip
-_COUNTRIES = ALPHA3  # TED's alpha-2 ("FR", "UK", "EL") → alpha-3 as in eForms and BOAMP; unknown codes kept as given
-_NATURES = {"WORKS": "works", "SUPPLIES": "supplies", "SERVICES": "services"}
+NATURES = {"WORKS": "works", "SUPPLIES": "supplies", "SERVICES": "services"}
 _SELECTION = {  # OP's mapping: sui-act, ef-stand, tp-abil
     "SUITABILITY": SelectionType.SUITABILITY,
     **dict.fromkeys(("ECONOMIC_FINANCIAL_INFO", "ECONOMIC_FINANCIAL_MIN_LEVEL"), SelectionType.ECONOMIC_FINANCIAL),
@@ -133,8 +132,8 @@ def _notice(root: etree._Element, form: etree._Element, notice_id: str, subtype:
         buyer=_buyer(_child(_child(form, "CONTRACTING_BODY"), "ADDRESS_CONTRACTING_BODY")),
         title=title,
         description=_text(contract, "SHORT_DESCR", sep="\n"),
-        procedure_type=next(filter(None, map(_PROCEDURES.get, map(local_name, procedure.iterfind("*")))), None),
-        nature=_NATURES.get(_clean(_child(contract, "TYPE_CONTRACT").get("CTYPE")).upper()),
+        procedure_type=next(filter(None, map(PROCEDURES.get, map(local_name, procedure.iterfind("*")))), None),
+        nature=NATURES.get(_clean(_child(contract, "TYPE_CONTRACT").get("CTYPE")).upper()),
         deadline=_deadline(procedure),
         max_lots_submitted=submitted,
         max_lots_awarded=awarded,
