@@ -7,7 +7,6 @@ each batch."""
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -77,7 +76,11 @@ class Store:
             return
         rows = {k: self._row(latest[k], digests[k]) for k in (*fresh, *changed)}
         if fresh:
-            session.execute(insert(AwardedContract), [rows[k] for k in fresh])
+            # Core executemany: several times faster than the ORM's bulk path for a million records.
+            now = utcnow()
+            session.connection().execute(
+                insert(AwardedContract.__table__), [rows[k] | {"imported_at": now} for k in fresh]
+            )
         if changed:
             ids = [existing[k][0] for k in changed]
             session.execute(update(AwardedContract), [{"id": existing[k][0], **rows[k]} for k in changed])
@@ -163,7 +166,7 @@ class Store:
                     }
                 )
         if holders:
-            session.execute(insert(ContractHolder), holders)
+            session.connection().execute(insert(ContractHolder.__table__), holders)
         subcontracts = [
             {
                 "contract_id": row_id,
@@ -178,7 +181,7 @@ class Store:
             for s in contract.subcontracts
         ]
         if subcontracts:
-            session.execute(insert(ContractSubcontract), subcontracts)
+            session.connection().execute(insert(ContractSubcontract.__table__), subcontracts)
 
     def _outcomes(self, session: Session, contract_ids: list[int]) -> None:
         for contract_id in contract_ids:
@@ -222,7 +225,9 @@ def _subcontractors(contracts: Iterable[Contract]) -> list[Holder]:
 
 
 def _digest(contract: Contract) -> str:
-    return hashlib.sha256(json.dumps(_plain(asdict(contract)), sort_keys=True).encode()).hexdigest()
+    """What the source said, hashed: the frozen dataclass's repr is deterministic (fields in order, Decimals and
+    dates written in full) and much cheaper than a JSON copy of it."""
+    return hashlib.sha256(repr(contract).encode()).hexdigest()
 
 
 def _plain(value):
