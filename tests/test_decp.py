@@ -477,6 +477,10 @@ def test_other_shapes():
     assert read_bytes(b'{"marches": []}') == read_bytes(b'{"marches": {}}') == read_bytes(b"<marches/>") == []
     (one,) = read_bytes(b"<marche><id>A</id><acheteur><id>21999999200015</id></acheteur></marche>")
     assert (one.source_id, one.source, one.object) == (f"{FICTIVILLE}/A", Source.DECP, "")
+    concession = b'{"marches": [{"_type": "Contrat de concession", "id": "C", "autoriteConcedante": {"id": "1"}, '
+    concession += b'"montant": 5000, "dateNotification": "2024-01-02"}]}'  # a concession written with a marché's keys
+    (written,) = read_bytes(concession)
+    assert (written.kind, written.amount_eur, written.award_date) == ("concession", 5000, date(2024, 1, 2))
     long_decimal = read_bytes(b'{"marches": [{"id": "A", "acheteur": {"id": "1"}, "montant": 1.' + b"5" * 5000 + b"}]}")
     assert long_decimal[0].amount_eur == Decimal("1." + "5" * 5000)
 

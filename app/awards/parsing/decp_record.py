@@ -46,7 +46,8 @@ def read_record(raw: object, position: int, kind: str | None = None) -> Contract
         return Rejected(
             position, None, "ni identifiant du marché ni acheteur : l'enregistrement ne peut être identifié"
         )
-    value_key = "valeurGlobale" if concession else "montant"
+    value_key = "valeurGlobale" if concession and _given(raw.get("valeurGlobale")) else "montant"
+    date_key = "dateSignature" if concession and _given(raw.get("dateSignature")) else "dateNotification"
     holder_key = "concessionnaires" if concession else "titulaires"
     nature = text(raw.get("nature"))
     return Contract(
@@ -59,7 +60,7 @@ def read_record(raw: object, position: int, kind: str | None = None) -> Contract
         nature=nature,
         procedure=text(raw.get("procedure")),
         place_code=place(_first_dict(raw, "lieuExecution").get("code"), notes),
-        award_date=day(raw.get("dateSignature" if concession else "dateNotification"), "date", notes),
+        award_date=day(raw.get(date_key), "date", notes),
         start_date=day(raw.get("dateDebutExecution"), "date de début d'exécution", notes),
         duration_months=integer(raw.get("dureeMois"), "durée (mois)", notes, MONTHS),
         amount_eur=amount(raw.get(value_key), "montant", notes),
@@ -72,6 +73,10 @@ def read_record(raw: object, position: int, kind: str | None = None) -> Contract
         kind="concession" if concession else "marche",
         warnings=tuple(notes),
     )
+
+
+def _given(value: object) -> bool:
+    return value is not None and value != ""
 
 
 def _what(raw: object) -> str:
@@ -217,11 +222,11 @@ def _modifications(value: object, notes: list[str]) -> tuple[Modification, ...]:
                     "dateSignatureModification",
                     "datePublicationDonneesModification",
                 )
-                if item.get(key) not in (None, "")
+                if _given(item.get(key))
             ),
             None,
         )
-        value_key = "montant" if item.get("montant") not in (None, "") else "valeurGlobale"
+        value_key = "montant" if _given(item.get("montant")) else "valeurGlobale"
         holders = _items(item.get("titulaires") or item.get("concessionnaires"), f"{label}, titulaires", notes)
         out.append(
             Modification(
