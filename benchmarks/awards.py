@@ -9,19 +9,18 @@ temporary directory, then, in interleaved rounds of the same run:
 
 * the baseline: a bare ``ijson.items(file, "marches.marche.item")`` loop (ijson's C backend, building the dicts and
   nothing else; it skips the concessions' array, one per cent of the records);
-* ours: ``read_decp`` on the same file, every record into a ``Contract`` (or a ``Rejected``).
+* ours: ``read_decp`` on the same file, every record into a ``Contract`` (or a ``Rejected``);
+* ours, stored: ``read_decp`` into a fresh, migrated SQLite database (``store_into``, as ``flask awards import``),
+  timed from the first record.
 
 Each measure runs in its own child process, so that its peak RSS (``resource.getrusage``) is its own. It prints
 records/s for each, the median ratio, and the peak RSS of each next to an idle child's (the interpreter and imports).
 
-Hook for the lead: « and stored into SQLite ». When ``app.awards.store.store_into`` exists, one more measure reads the
-file and stores every contract into a fresh, migrated SQLite database (``_stored``); until then it says it is
-skipped."""
+"""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import multiprocessing
 import random
@@ -163,6 +162,7 @@ def generate(path: Path, count: int, seed: int) -> None:
     rng = random.Random(seed)
     buyers = [_siret(rng) for _ in range(5000)]
     companies = [_siret(rng) for _ in range(60_000)]
+    register_file(path).write_text("\n".join(companies[::3]))  # a third of the holders are in our register
     concessions = count // 100
     with path.open("w", encoding="utf-8") as out:
         out.write('{"marches": {"marche": [\n')
@@ -194,32 +194,53 @@ def _idle(path: str) -> int:
     return 0
 
 
-def _stored(path: str) -> int:
-    """HOOK (lead): « and stored into SQLite », through ``app.awards.store.store_into(session, contracts, file_name)``
-    — it yields its report after each batch, and the caller commits each one."""
-    from app.awards.store import store_into  # only once the lead has written it
+def register_file(path: Path) -> Path:
+    """The SIRETs of the companies the register holds, beside the generated file."""
+    return path.with_suffix(".register")
+
+
+def _seed_register(session, sirets: list[str]) -> None:
+    from sqlalchemy import insert
+
+    from app.companies.models import Company
+
+    rows = [
+        {"siret": s, "siren": s[:9], "legal_name": f"Entreprise {s}", "commune_insee": "13055", "source": "sirene"}
+        for s in sirets
+    ]
+    session.execute(insert(Company), rows)
+    session.commit()
+
+
+def _stored(path: str) -> tuple[int, float]:
+    """Read and stored into a fresh, migrated SQLite database whose register holds a third of the holders, through
+    ``store_into`` (it yields its report after each batch, the caller commits each one), as ``flask awards import``
+    does. Timed from the first record: the database's creation, reference data and register are not the import's."""
+    from app.awards.store import store_into
     from app.db import get_session
     from benchmarks.common import benchmark_app
 
     with benchmark_app("sqlite") as app, app.app_context(), open(path, "rb") as stream:
         session = get_session()
+        _seed_register(session, register_file(Path(path)).read_text().split())
+        start = time.perf_counter()
         contracts = (item for item in read_decp(stream) if isinstance(item, Contract))
         kept = 0
         for report in store_into(session, contracts, Path(path).name):
             session.commit()
             kept = report.stored + report.updated + report.unchanged
-    return kept
+        return kept, time.perf_counter() - start
 
 
-def _child(function: Callable[[str], int], path: str, pipe) -> None:
+def _child(function: Callable[[str], int | tuple[int, float]], path: str, pipe) -> None:
     start = time.perf_counter()
-    count = function(path)
-    elapsed = time.perf_counter() - start
+    result = function(path)
+    count, elapsed = result if isinstance(result, tuple) else (result, time.perf_counter() - start)
     pipe.send((count, elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
     pipe.close()
 
 
-def measure(function: Callable[[str], int], path: Path) -> tuple[int, float, float]:
+def measure(function: Callable[[str], int | tuple[int, float]], path: Path) -> tuple[int, float, float]:
     """(records, seconds, peak RSS in MB) of ``function(path)`` run in a fresh child process."""
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
@@ -232,11 +253,6 @@ def measure(function: Callable[[str], int], path: Path) -> tuple[int, float, flo
         result = (0, float("nan"), float("nan"))
     process.join()
     return result
-
-
-def store_available() -> bool:
-    """Whether the lead's ``store_into`` exists yet (the hook above runs only then)."""
-    return hasattr(importlib.import_module("app.awards.store"), "store_into")
 
 
 def main() -> None:
@@ -258,14 +274,11 @@ def main() -> None:
             bare.append(measure(_bare, path))
             ours.append(measure(_ours, path))
         _report(bare, ours, idle)
-        if store_available():
-            count, elapsed, rss = measure(_stored, path)
-            print(
-                f"read and stored into SQLite (store_into): {count:,} contracts kept in {elapsed:.1f} s "
-                f"({args.records / elapsed:,.0f} records/s), peak RSS {rss:.0f} MB"
-            )
-        else:
-            print("stored into SQLite: skipped — app.awards.store.store_into is not written yet")
+        count, elapsed, rss = measure(_stored, path)
+        print(
+            f"read and stored into SQLite (store_into): {count:,} contracts kept in {elapsed:.1f} s "
+            f"({args.records / elapsed:,.0f} records/s), peak RSS {rss:.0f} MB"
+        )
 
 
 def _report(bare: list[tuple[int, float, float]], ours: list[tuple[int, float, float]], idle: float) -> None:
