@@ -69,6 +69,25 @@ def test_a_contract_is_stored_once_and_updated_in_place(world, session):
     assert session.scalar(select(func.count(ContractHolder.id))) == 2
 
 
+def test_an_identifier_longer_than_its_column_is_found_again_on_reimport(world, session):
+    long = contract("x" * 500)
+    assert store(session, long).report.stored == 1
+    assert store(session, long).report.unchanged == 1  # not a second insert (the unique index would refuse it)
+    assert [r.source_id for r in rows(session)] == ["x" * 200]
+
+
+def test_one_batch_of_several_sources_is_looked_up_per_source(world, session):
+    same_id = [contract("A"), contract("A", source=Source.TED), contract("A", source=Source.BOAMP)]
+    assert store(session, *same_id).report.stored == 3
+    report = store(session, *same_id[::2], contract("A", source=Source.TED, amount_eur=Decimal("1"))).report
+    assert (report.unchanged, report.updated, report.stored) == (2, 1, 0)
+    assert sorted((r.source, r.amount_eur) for r in rows(session)) == [
+        ("boamp", Decimal("100000")),
+        ("decp", Decimal("100000")),
+        ("ted", Decimal("1")),
+    ]
+
+
 def test_modifications_apply_from_their_date(world, session):
     later = Modification(date=date(2026, 9, 1), amount_eur=Decimal("130000"), holders=(Holder(name="Repreneur"),))
     earlier = Modification(date=date(2026, 7, 1), amount_eur=Decimal("110000"), duration_months=14)
