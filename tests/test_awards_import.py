@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import pty
+import subprocess
+import sys
 from html import unescape
 from pathlib import Path
 
@@ -25,6 +29,36 @@ DECP = FIXTURES / "decp" / "messy-2022.json"
 
 def text(response) -> str:
     return unescape(response.get_data(as_text=True))
+
+
+def test_import_on_a_terminal_shows_how_much_of_the_file_is_read(tmp_path):
+    """A national DECP file takes minutes: on a terminal the command shows a progress bar that reaches the end."""
+    env = {
+        **os.environ,
+        "GROUPEMENT_SECRET_KEY": "progress-test-" + "k" * 40,
+        "GROUPEMENT_DATABASE_URL": f"sqlite:///{tmp_path / 'progress.db'}",
+    }
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([*flask, "db", "upgrade"], cwd=root, env=env, capture_output=True, timeout=120, check=True)  # noqa: S603
+    leader, follower = pty.openpty()
+    done = subprocess.run(  # noqa: S603 — this interpreter, fixed arguments
+        [*flask, "awards", "import", str(DECP)], cwd=root, env=env, stderr=follower, stdout=subprocess.PIPE, timeout=120
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal's other end is closed: all was read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 0, shown[-2000:]
+    assert b"messy-2022.json" in shown and b"100%" in shown
+    assert "Contrats :" in done.stdout.decode()
 
 
 @pytest.fixture

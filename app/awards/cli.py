@@ -73,11 +73,12 @@ def import_command(paths: tuple[Path, ...]) -> None:
     for path in award_files(paths):
         report = Report()
         try:
-            with path.open("rb") as stream:
+            with path.open("rb") as stream, _progress(path) as bar:
                 importing = FileImport(session, stream, path.name)
                 report = importing.report
                 for _batch in importing.run():
                     session.commit()  # batch by batch: a failure later keeps these
+                    bar.update(stream.tell() - bar.pos)
         except (AwardFileError, OSError) as error:
             session.rollback()
             failed.append(f"  {path} : {error}")
@@ -88,6 +89,11 @@ def import_command(paths: tuple[Path, ...]) -> None:
         click.echo(line)
     if failed:
         sys.exit(1)
+
+
+def _progress(path: Path):
+    """The share of the file read, on the terminal (a national DECP file takes minutes); nothing when piped."""
+    return click.progressbar(length=path.stat().st_size, label=path.name, file=sys.stderr, show_eta=True)
 
 
 def _summary(report: Report) -> str:
