@@ -18,7 +18,7 @@ from app.awards.parsing.awards import parse_award
 from app.awards.parsing.eforms_awards import AWARD_SUBTYPES
 from app.awards.parsing.holder_text import read_holder_text
 from app.awards.parsing.json_out import contract_json
-from app.awards.parsing.values import identifier
+from app.awards.parsing.values import VEAT, identifier
 from app.tenders.parsing.model import NoticeFormat, NoticeParseError, Skipped
 
 FIXTURES = Path(__file__).parent / "fixtures" / "awards"
@@ -235,6 +235,21 @@ def test_ted_other_forms_are_skipped_with_their_reason():
         ('</F03_2014>\n    <F03_2014 CATEGORY="TRANSLATION"', '</F14_2014>\n    <F03_2014 CATEGORY="TRANSLATION"'),
     )
     assert parse_award(f14).reason == "F14 : avis rectificatif, pas un avis d'attribution"
+
+
+def test_voluntary_ex_ante_transparency_is_skipped_alike_in_both_formats():
+    """A VEAT names a contractor but announces an intention: its contract comes with the award notice that follows
+    (and the DECP); read as well, it would be counted twice."""
+    f15 = _fixture(
+        "ted_f03_groupement.xml",
+        ('<F03_2014 CATEGORY="ORIGINAL"', '<F15_2014 CATEGORY="ORIGINAL"'),
+        ('</F03_2014>\n    <F03_2014 CATEGORY="TRANSLATION"', '</F15_2014>\n    <F03_2014 CATEGORY="TRANSLATION"'),
+    )
+    veat = _fixture("eforms_can_groupement.xml", (">29</cbc:SubTypeCode>", ">25</cbc:SubTypeCode>"))
+    ted, eforms = parse_award(f15), parse_award(veat)
+    assert isinstance(ted, Skipped) and isinstance(eforms, Skipped)
+    assert ted.reason == f"F15 : {VEAT}" and eforms.reason == f"{VEAT} (sous-type 25)"
+    assert "intention de conclure" in VEAT
 
 
 def test_boamp_groupements_named_in_the_holder_text():

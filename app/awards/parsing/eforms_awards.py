@@ -20,7 +20,7 @@ from lxml import etree
 
 from app.awards.model import AwardNotice, Contract, Source
 from app.awards.parsing import eforms_parties as parties_
-from app.awards.parsing.values import amount, count, day, dedupe, join_object, text, unique_ids
+from app.awards.parsing.values import VEAT, amount, count, day, dedupe, join_object, text, unique_ids
 from app.tenders.parsing.eforms import skip_reason
 from app.tenders.parsing.eforms_lots import EXT, find, first_text, localized, read_project
 from app.tenders.parsing.model import NoticeFormat, NoticeParseError, Skipped
@@ -28,6 +28,7 @@ from app.tenders.parsing.model import NoticeFormat, NoticeParseError, Skipped
 AWARD_SUBTYPES = frozenset({*(str(n) for n in range(29, 38)), "E4", "T02"})
 _AWARD_TYPES = frozenset({"can-standard", "can-social", "can-desg", "can-tran"})  # BT-02, when no OPP-070
 _CONCESSION_SUBTYPES = frozenset({"32", "35"})
+_VEAT_SUBTYPES = frozenset({"25", "26", "27", "28"})  # voluntary ex ante transparency: see values.VEAT
 _CONCESSION_DIRECTIVE = "32014L0023"
 _NATURES = frozenset({"works", "supplies", "services"})
 _MONTHS = {"MONTH": 1, "YEAR": 12}
@@ -85,6 +86,8 @@ def parse_eforms_award(root: etree._Element) -> AwardNotice | Skipped:
 
 
 def _skip_reason(subtype: str | None) -> str:
+    if subtype in _VEAT_SUBTYPES:
+        return f"{VEAT} (sous-type {subtype})"
     label = skip_reason(subtype)
     if label is None:
         return f"avis de marché, pas un avis d'attribution (sous-type {subtype})"

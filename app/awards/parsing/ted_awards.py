@@ -1,8 +1,10 @@
 """TED XML R2.0.9 award forms (``TED_EXPORT``, or ``TED_ESENDERS`` as sent) → ``AwardNotice``; any other form →
 ``Skipped``. Pure: lxml and the pure parsing modules.
 
-Award forms: F03 (contract award), F06 (utilities), F15 (voluntary ex ante transparency: the contractor chosen),
-F25 (concession award), and F21 / F22 / F23 when ``NOTICE/@TYPE`` is ``AWARD_CONTRACT``. Only the form marked
+Award forms: F03 (contract award), F06 (utilities), F25 (concession award), and F21 / F22 / F23 when
+``NOTICE/@TYPE`` is ``AWARD_CONTRACT``. F15 (voluntary ex ante transparency) names a contractor but announces an
+intention: the contract, once concluded, has its own award notice (and its DECP record); read as well, it would be
+counted twice. eForms' subtypes 25–28 are skipped for the same reason. Only the form marked
 ``CATEGORY="ORIGINAL"`` is read (files carry translations), the French one first. Elements are matched in any
 namespace — the publication namespaces ``…/ted/R2.0.9/publication``, ``…/ted/R2.0.9.S02/publication`` and the
 reception ones differ only there. Each ``AWARD_CONTRACT`` with an ``AWARDED_CONTRACT`` is a contract:
@@ -18,7 +20,18 @@ from decimal import Decimal
 from lxml import etree
 
 from app.awards.model import AwardNotice, Contract, Holder, Role, Source
-from app.awards.parsing.values import amount, compact, count, day, dedupe, identifier, join_object, text, unique_ids
+from app.awards.parsing.values import (
+    VEAT,
+    amount,
+    compact,
+    count,
+    day,
+    dedupe,
+    identifier,
+    join_object,
+    text,
+    unique_ids,
+)
 from app.tenders.parsing.iso_codes import ALPHA3
 from app.tenders.parsing.model import NoticeFormat, NoticeParseError, Skipped
 from app.tenders.parsing.nuts import current_nuts
@@ -28,7 +41,7 @@ from app.tenders.parsing.xml import local_name
 TED_NAMESPACE = re.compile(
     r"http://publications\.europa\.eu/resource/schema/ted/R2\.0\.9(?:\.S\d\d)?/(?:publication|reception)"
 )
-AWARD_FORMS = frozenset({"F03", "F06", "F15", "F25"})
+AWARD_FORMS = frozenset({"F03", "F06", "F25"})
 _TYPED_FORMS = frozenset({"F21", "F22", "F23"})  # light regime: NOTICE/@TYPE says which kind of notice
 _CALL_FORMS = frozenset({"F02", "F05", "F21", "F22", "F23", "F24"})
 _LABELS = {
@@ -93,6 +106,8 @@ def _original_form(root: etree._Element, notice_id: str) -> etree._Element:
 
 
 def _skip_reason(name: str, kind: str) -> str:
+    if name == "F15":
+        return f"F15 : {VEAT}"
     if name in _CALL_FORMS and kind in ("", "CONTRACT", "CONCESSION"):
         return f"{name} : avis de marché, pas un avis d'attribution"
     label = _LABELS.get(name) or (

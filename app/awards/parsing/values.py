@@ -26,6 +26,13 @@ _MAX_COUNT = 2**31 - 1  # an INTEGER column
 _CENT = Decimal("0.01")
 SME_SIZES = frozenset({"micro", "small", "medium", "sme"})
 
+# A voluntary ex ante transparency notice (TED F15, eForms 25–28) names a contractor but announces an intention; the
+# contract concluded has its own award notice and DECP record: read as well, it would be counted twice.
+VEAT = (
+    "avis de transparence ex ante volontaire, une intention de conclure : le contrat conclu sera lu dans son avis "
+    "d'attribution ou dans les DECP"
+)
+
 
 def compact(text: str | None) -> str | None:
     """``text`` without any whitespace (« 326 912 557 » → « 326912557 »); None when empty or a placeholder."""
