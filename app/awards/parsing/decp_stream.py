@@ -20,6 +20,9 @@ CHUNK = 64 * 1024
 HEAD_LIMIT = 1024 * 1024  # the key « marches » must appear within the first megabyte
 BOM = b"\xef\xbb\xbf"
 _MARCHES = re.compile(rb'"marches"\s*:\s*(\S)')
+# A JSON Schema of the format names « marches » among its "properties"; it points "$schema" at the meta-schema,
+# where data files point it at their own schema (schema.data.gouv.fr).
+_SCHEMA = re.compile(rb'"\$schema"\s*:\s*"https?://json-schema\.org/')
 _CONCESSIONS = re.compile(rb'"contrat-concession"(\s*):')
 _KEY = b'"contrat-concession"'
 _MAX_HELD = 1024 * 1024
@@ -63,6 +66,11 @@ def _kind(head: bytes, final: bool) -> str | None:
             raise DecpError("encodage UTF-16 non pris en charge : les DECP s'écrivent en UTF-8")
         raise DecpError(f"ni JSON ni XML : le fichier commence par {start[:12]!r}")
     match = _MARCHES.search(start)
+    schema = _SCHEMA.search(start)
+    if schema is not None and (match is None or schema.start() < match.start()):
+        raise DecpError(
+            "pas un fichier DECP : c'est un schéma JSON (clé « $schema »), qui décrit les données sans en contenir"
+        )
     if match is not None:
         opening = match[1]
         if opening == b"[":
