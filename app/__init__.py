@@ -34,6 +34,7 @@ def _configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
 
     config.configure(app, dict(overrides or {}))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin at every start
 
 
 def _wire_services(app: Flask) -> None:
