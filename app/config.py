@@ -80,6 +80,6 @@ def _refuse_development_secret(app: Flask) -> None:
         return
     if app.config["SECRET_KEY"] == DEV_SECRET_KEY or not app.config["SECRET_KEY"]:
         raise InsecureConfigError(
-            "Set GROUPEMENT_SECRET_KEY to a private random value (or let `make run` write instance/secret_key): "
-            "the development key is refused outside debug and testing."
+            "donnez à GROUPEMENT_SECRET_KEY une valeur aléatoire et secrète (ou laissez `make run` écrire "
+            "instance/secret_key) : la clé de développement est refusée hors mode debug et tests."
         )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import secrets
 import socket
+import sys
 
 import pytest
 from sqlalchemy import func, select
@@ -240,6 +242,13 @@ def production_env(monkeypatch, tmp_path):
 def test_config_refuses_development_secret_outside_testing(production_env):
     with pytest.raises(InsecureConfigError, match="GROUPEMENT_SECRET_KEY"):
         create_app({"DATABASE_URL": "sqlite://"})
+
+
+def test_a_command_without_a_secret_says_which_setting_to_fix_without_a_traceback(production_env, monkeypatch):
+    monkeypatch.delitem(sys.modules, "wsgi", raising=False)
+    with pytest.raises(SystemExit, match="^Groupement ne démarre pas : donnez à GROUPEMENT_SECRET_KEY une valeur"):
+        importlib.import_module("wsgi")
+    monkeypatch.delitem(sys.modules, "wsgi", raising=False)
 
 
 def test_config_refuses_empty_secret_outside_testing(production_env):
