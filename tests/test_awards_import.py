@@ -158,3 +158,8 @@ def test_a_decp_file_upload_reports_what_it_rejected(operator, session, world):
     page = text(response)
     assert response.status_code == 200 and "marché" in page and "rejeté" in page
     assert session.scalar(select(func.count(AwardedContract.id))) > 0
+
+
+def test_the_upload_report_speaks_of_one_holder_in_the_singular(operator, world):
+    page = text(upload(operator, eforms_award("avis-inconnu", "LOT-0001", [("Maçonnerie du Nord", siret(97))])))
+    assert "1 titulaire hors du répertoire (gardé avec son identifiant)" in page
