@@ -107,8 +107,9 @@ def _register_commands(app: Flask) -> None:
     from app.awards.cli import init_app as awards
     from app.companies.cli import init_app as companies
     from app.consortium.cli import init_app as consortium
+    from app.impact.cli import init_app as impact
     from app.reference.cli import init_app as reference
     from app.tenders.cli import init_app as tenders
 
-    for init in (accounts, companies, reference, tenders, consortium, awards):
+    for init in (accounts, companies, reference, tenders, consortium, awards, impact):
         init(app)

@@ -22,6 +22,7 @@ from app.consortium.models import (
     SolverRun,
     TenderFit,
 )
+from app.impact.models import ImpactContract, ImpactShare, ImpactState
 from app.reference.models import Commune, CpvCode, NutsRegion
 from app.tenders.models import LotRequirement, Tender, TenderLot, TenderRevision
 
@@ -43,6 +44,9 @@ __all__ = [
     "Groupement",
     "GroupementAward",
     "GroupementMember",
+    "ImpactContract",
+    "ImpactShare",
+    "ImpactState",
     "Invitation",
     "LotRequirement",
     "Membership",

@@ -111,6 +111,8 @@ PURE_MODULES = {
     "app/reference/places.py": set(),
     "app/reference/cpv_files.py": {"lxml"},
     "app/reference/geo.py": set(),
+    "app/reference/territories.py": set(),
+    "app/impact/shares.py": set(),
     **{
         f"app/companies/{name}.py": set()
         for name in ("identifiers", "records", "sizes", "naf_cpv", "sirene", "demo", "demo_data", "legal_forms")

@@ -3,6 +3,7 @@ and from the official CPV list (genericode XML or CSV)."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import delete, func, select
 
 from app.reference.cpv_files import CpvFileError, read_cpv_file
 from app.reference.models import Commune, CpvCode, NutsRegion
+from app.reference.territories import TERRITORIES, TERRITORY_OF
 
 SHARED_CPV = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "cpv-2008" / "cpv_2008_fr_en.csv"
 
@@ -150,3 +152,13 @@ def test_cpv_load_official_list(runner, session):
     assert result.exit_code == 0, result.output
     assert _count(session, CpvCode) == 9454
     assert session.get(CpvCode, "45262660").label_fr == "Travaux de désamiantage"
+
+
+def test_each_commune_of_the_metropole_is_in_one_of_its_six_territories():
+    path = Path(__file__).resolve().parent.parent / "app" / "reference" / "data" / "communes.csv"
+    with path.open(encoding="utf-8") as stream:
+        communes = {row["insee"] for row in csv.DictReader(stream)}
+    assert set(TERRITORY_OF) == communes and len(communes) == 92
+    assert sum(len(c) for c in TERRITORIES.values()) == 92  # none in two
+    assert [len(c) for c in TERRITORIES.values()] == [18, 36, 17, 12, 6, 3]
+    assert TERRITORY_OF["83120"] == "Pays d'Aubagne et de l'Étoile" and TERRITORY_OF["84089"] == "Pays d'Aix"

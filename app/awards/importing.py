@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from blinker import Namespace
 from sqlalchemy.orm import Session
 
 from app.awards.model import AwardNotice, Contract, Rejected
@@ -56,6 +57,10 @@ def _notice_contracts(notice: AwardNotice) -> Iterator[Contract]:
     yield from notice.contracts
 
 
+# Sent with the session once a file's contracts are stored, before the last commit; ``app.impact`` recomputes.
+contracts_imported = Namespace().signal("contracts-imported")
+
+
 class FileImport:
     """One file stored: ``run()`` stops after each batch so that its caller commits it (``for _ in run()``, then
     the commit); ``report`` says what happened. ``run`` raises AwardFileError for a file that cannot be read at
@@ -77,6 +82,9 @@ class FileImport:
                 yield
         except DecpError as error:
             raise AwardFileError(str(error)) from error
+        if self.report.stored or self.report.updated or self.report.outcomes:
+            contracts_imported.send(self.session)  # what is computed from the contracts follows, then committed
+            yield
 
 
 def _kept(found: Iterator[Contract | Rejected], report: Report) -> Iterator[Contract]:

@@ -22,6 +22,7 @@ class AwardedContract(Base):
     __table_args__ = (
         UniqueConstraint("source", "source_id"),
         Index("ix_awarded_contract_award_date", "award_date"),
+        Index("ix_awarded_contract_updated_at", "updated_at"),  # what the « retombées » must recompute
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

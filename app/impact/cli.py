@@ -1,0 +1,78 @@
+"""``flask impact refresh`` and ``flask impact report``; and the facts recomputed after every award import (the
+signal ``contracts_imported``, sent by the importer before its last commit)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy.orm import Session
+
+from app.awards.importing import contracts_imported
+from app.db import get_session
+from app.formatting import number_fr
+from app.impact import facts
+from app.impact.figures import Filters
+from app.impact.report import report
+
+impact_cli = AppGroup("impact", help="Les « retombées » : ce qui reste dans la Métropole.")
+
+
+@impact_cli.command("refresh")
+@click.option("--full", is_flag=True, help="Tout recalculer, pas seulement ce qui a changé.")
+def refresh_command(full: bool) -> None:
+    """Recompute the facts of the contracts that changed since the last time (all of them with --full)."""
+    session = get_session()
+    done = facts.refresh(session, full=full)
+    session.commit()
+    click.echo(f"Retombées recalculées : {number_fr(done)} marché{'s' if done > 1 else ''}.")
+
+
+@impact_cli.command("report")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Attribués à partir du (AAAA-MM-JJ).")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Attribués jusqu'au (AAAA-MM-JJ).")
+@click.option("--json", "as_json", is_flag=True, help="Un objet JSON, comme le tableau de bord le calcule.")
+def report_command(date_from, date_to, as_json: bool) -> None:
+    """The operator's headline figures for the period (the same function as the dashboard)."""
+    start: date | None = date_from.date() if date_from else None
+    end: date | None = date_to.date() if date_to else None
+    if start and end and start > end:
+        raise click.BadParameter("la date de début est après la date de fin", param_hint="--from")
+    session = get_session()
+    facts.refresh(session)
+    session.commit()
+    figures = report(session, Filters(date_from=start, date_to=end))
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False))
+        return
+    for line in _lines(figures):
+        click.echo(line)
+
+
+def _lines(figures: dict) -> list[str]:
+    period = f"du {figures['from'] or 'début'} au {figures['to'] or 'dernier marché'}"
+    return [
+        f"Retombées {period}",
+        f"  Marchés : {number_fr(figures['contracts'])}, {number_fr(round(figures['amount_eur']))} € HT",
+        f"  Part locale : {_percent(figures['local_share_amount'])} du montant "
+        f"({number_fr(round(figures['local_amount_eur']))} € HT), {_percent(figures['local_share_count'])} des marchés",
+        f"  Part des PME : {_percent(figures['sme_share_amount'])} du montant, "
+        f"{_percent(figures['sme_share_count'])} des marchés",
+        f"  Marchés sans titulaire identifiable : {number_fr(figures['unidentified_contracts'])}",
+    ]
+
+
+def _percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.1f} %".replace(".", ",")
+
+
+def _refresh_after_import(session: Session) -> None:
+    facts.refresh(session)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(impact_cli)
+    contracts_imported.connect(_refresh_after_import)

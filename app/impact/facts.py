@@ -1,0 +1,252 @@
+"""The « retombées » facts: what each contract counts for, rebuilt from the contracts, their holders, the register and
+our groupements' split tables. ``refresh`` recomputes the contracts that changed since it last ran (or all of them);
+the figures read nothing else.
+
+* **Local** holder: matched to an establishment of the register, whose communes are the Métropole's 92 (a SIREN
+  alone is matched to the firm's establishment in the Métropole when it has one). A holder the register does not
+  know counts as outside the Métropole.
+* **SME** holder: the register's size category (micro, small or medium) when it is matched, else what the source
+  says (BOAMP's PME flag, the eForms size code); unknown otherwise, and then not counted as an SME.
+* A contract another source publishes too — same buyer SIREN, award date and amount to the euro, a different
+  source — is counted once, from the preferred source (DECP, then eForms, TED, BOAMP)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.awards.models import AwardedContract, ContractHolder, ContractSubcontract, GroupementAward
+from app.awards.outcomes import lot_of
+from app.companies import register_version
+from app.companies.models import Company
+from app.companies.sizes import SizeCategory
+from app.consortium.models import Assignment, Groupement
+from app.impact.models import ImpactContract, ImpactShare, ImpactState
+from app.impact.shares import split
+from app.reference.territories import TERRITORY_OF
+from app.tenders.models import Tender
+
+CHUNK = 2000
+PREFERRED = {"decp": 0, "eforms": 1, "ted": 2, "boamp": 3}
+ZERO = Decimal(0)
+
+
+def refresh(session: Session, *, full: bool = False) -> int:
+    """Recompute the facts of the contracts that changed (every contract when ``full``, or when the register
+    changed: locality and size come from it); how many were recomputed. The caller commits."""
+    state = session.get(ImpactState, 1) or ImpactState(id=1, last_award_id=0, register_version=0)
+    version = register_version.current(session)
+    full = full or version != state.register_version
+    last_award = session.scalar(select(func.max(GroupementAward.id))) or 0
+    ids = _all(session) if full else _stale(session, state, last_award)
+    done = 0
+    for chunk in _chunks(ids):
+        _rebuild(session, chunk)
+        done += len(chunk)
+    state.contracts_through = session.scalar(select(func.max(AwardedContract.updated_at)))
+    state.last_award_id, state.register_version = last_award, version
+    session.add(state)
+    session.flush()
+    return done
+
+
+def _all(session: Session) -> list[int]:
+    return list(session.scalars(select(AwardedContract.id).order_by(AwardedContract.id)))
+
+
+def _stale(session: Session, state: ImpactState, last_award: int) -> list[int]:
+    """Contracts changed since the last refresh (a new one too: its ``updated_at`` is its creation), and those with
+    an outcome recorded since. The state is written in the refresh's transaction: a refresh that failed left it."""
+    changed = select(AwardedContract.id)
+    if state.contracts_through is not None:
+        changed = changed.where(AwardedContract.updated_at > state.contracts_through)
+    found = set(session.scalars(changed))
+    if last_award > state.last_award_id:
+        awarded = select(GroupementAward.contract_id).where(GroupementAward.id > state.last_award_id)
+        found |= set(session.scalars(awarded))
+    return sorted(found)
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _rebuild(session: Session, ids: list[int]) -> None:
+    contracts = session.execute(select(AwardedContract).where(AwardedContract.id.in_(ids))).scalars().all()
+    holders = _holders(session, ids)
+    subcontracts = _subcontracts(session, ids)
+    declared = _split_tables(session, contracts)
+    old_keys = set(session.scalars(select(ImpactContract.dedup_key).where(ImpactContract.contract_id.in_(ids))))
+    session.execute(delete(ImpactShare).where(ImpactShare.contract_id.in_(ids)))
+    session.execute(delete(ImpactContract).where(ImpactContract.contract_id.in_(ids)))
+    contract_rows, share_rows = [], []
+    for contract in contracts:
+        row, shares = _facts(contract, holders.get(contract.id, []), subcontracts.get(contract.id, []), declared)
+        contract_rows.append(row)
+        share_rows.extend(shares)
+    if contract_rows:
+        session.execute(insert(ImpactContract), contract_rows)
+    if share_rows:
+        session.execute(insert(ImpactShare), share_rows)
+    _deduplicate(session, {row["dedup_key"] for row in contract_rows} | old_keys)
+
+
+def _holders(session: Session, ids: list[int]) -> dict[int, list]:
+    stmt = (
+        select(
+            ContractHolder.contract_id,
+            ContractHolder.id,
+            ContractHolder.company_id,
+            ContractHolder.name,
+            ContractHolder.identifier,
+            ContractHolder.role,
+            ContractHolder.sme,
+            Company.commune_insee,
+            Company.size_category,
+            Company.legal_name,
+        )
+        .outerjoin(Company, Company.id == ContractHolder.company_id)
+        .where(ContractHolder.contract_id.in_(ids))
+        .order_by(ContractHolder.contract_id, ContractHolder.position)
+    )
+    found: dict[int, list] = defaultdict(list)
+    for row in session.execute(stmt):
+        found[row.contract_id].append(row)
+    return found
+
+
+def _subcontracts(session: Session, ids: list[int]) -> dict[int, list]:
+    stmt = select(ContractSubcontract.contract_id, ContractSubcontract.amount_eur, ContractSubcontract.company_id)
+    found: dict[int, list] = defaultdict(list)
+    for row in session.execute(stmt.where(ContractSubcontract.contract_id.in_(ids))):
+        found[row.contract_id].append(row)
+    return found
+
+
+def _split_tables(session: Session, contracts: Iterable[AwardedContract]) -> dict[int, dict[int, Decimal]]:
+    """For each contract one of our groupements won: the work its split table gives each member on that lot."""
+    by_id = {c.id: c for c in contracts}
+    wins = session.execute(
+        select(GroupementAward.contract_id, Groupement.proposal_id, Groupement.tender_id)
+        .join(Groupement, Groupement.id == GroupementAward.groupement_id)
+        .where(GroupementAward.contract_id.in_(by_id), GroupementAward.won.is_(True))
+    ).all()
+    declared: dict[int, dict[int, Decimal]] = {}
+    for contract_id, proposal_id, tender_id in wins:
+        if proposal_id is None:
+            continue
+        lot = lot_of(session.get(Tender, tender_id), by_id[contract_id].lot_id)
+        stmt = select(Assignment.company_id, func.sum(Assignment.amount_eur)).where(
+            Assignment.proposal_id == proposal_id
+        )
+        if lot is not None:
+            stmt = stmt.where(Assignment.lot_id == lot.id)
+        work = {
+            company: Decimal(amount or 0) for company, amount in session.execute(stmt.group_by(Assignment.company_id))
+        }
+        declared[contract_id] = work
+    return declared
+
+
+def _facts(contract: AwardedContract, holders: list, subcontracts: list, declared: dict) -> tuple[dict, list[dict]]:
+    amount = contract.amount_eur if contract.amount_eur is not None else ZERO
+    shares, method = split(amount, [h.company_id for h in holders], declared.get(contract.id, {}))
+    day = contract.award_date
+    dims = {
+        "counted": True,
+        "award_date": day,
+        "year": day.year if day else None,
+        "quarter": (day.month - 1) // 3 + 1 if day else None,
+        "cpv_division": contract.cpv[:2] if contract.cpv else None,
+        "buyer_id": contract.buyer_id,
+    }
+    share_rows = []
+    for holder, share in zip(holders, shares, strict=True):
+        commune = holder.commune_insee if holder.company_id is not None else None
+        local = commune in TERRITORY_OF
+        share_rows.append(
+            {
+                "contract_id": contract.id,
+                "holder_id": holder.id,
+                "company_id": holder.company_id,
+                "name": holder.legal_name or holder.name,
+                "role": holder.role,
+                "commune_insee": commune,
+                "territory": TERRITORY_OF.get(commune) if commune else None,
+                "local": local,
+                "sme": _sme(holder),
+                "share_eur": share,
+                **dims,
+            }
+        )
+    local_amount = sum((r["share_eur"] for r in share_rows if r["local"]), ZERO)
+    sme_amount = sum((r["share_eur"] for r in share_rows if r["sme"]), ZERO)
+    subcontracted = [s for s in subcontracts if s.amount_eur is not None]
+    row = {
+        "contract_id": contract.id,
+        "duplicate_of_id": None,
+        "dedup_key": _dedup_key(contract),
+        "source": contract.source,
+        "buyer_name": contract.buyer_name,
+        "amount_eur": amount,
+        "local_amount_eur": local_amount,
+        "sme_amount_eur": sme_amount,
+        "has_local": any(r["local"] for r in share_rows),
+        "has_sme": any(r["sme"] for r in share_rows),
+        "identified": any(h.company_id is not None or h.identifier for h in holders),
+        "split": method,
+        "ours": contract.id in declared,
+        "subcontract_amount_eur": sum((s.amount_eur for s in subcontracted), ZERO),
+        "local_subcontract_amount_eur": sum((s.amount_eur for s in subcontracted if s.company_id is not None), ZERO),
+        **dims,
+    }
+    return row, share_rows
+
+
+def _sme(holder) -> bool | None:
+    if holder.company_id is not None and holder.size_category:
+        return SizeCategory(holder.size_category).is_sme
+    return holder.sme
+
+
+def _dedup_key(contract: AwardedContract) -> str | None:
+    siren = "".join(ch for ch in contract.buyer_id or "" if ch.isdigit())[:9]
+    if len(siren) != 9 or contract.award_date is None or contract.amount_eur is None:
+        return None
+    return f"{siren}|{contract.award_date.isoformat()}|{int(contract.amount_eur)}"
+
+
+def _deduplicate(session: Session, keys: set[str]) -> None:
+    """Among the contracts of one key, those of the preferred source present count; the others point to the first
+    of them. Only the rows whose standing changes are written (most keys name one contract)."""
+    keys.discard(None)
+    groups: dict[str, list] = defaultdict(list)
+    for key_chunk in _chunks(sorted(keys)):
+        stmt = select(
+            ImpactContract.dedup_key, ImpactContract.contract_id, ImpactContract.source, ImpactContract.counted,
+            ImpactContract.duplicate_of_id,
+        ).where(ImpactContract.dedup_key.in_(key_chunk))  # fmt: skip
+        for row in session.execute(stmt.order_by(ImpactContract.contract_id)):
+            groups[row.dedup_key].append(row)
+    changes = []
+    for members in groups.values():
+        rank = {m.contract_id: PREFERRED.get(m.source, len(PREFERRED)) for m in members}
+        best = min(rank.values())
+        kept = next(m.contract_id for m in members if rank[m.contract_id] == best)
+        for member in members:
+            counted = rank[member.contract_id] == best
+            duplicate_of = None if counted else kept
+            if (member.counted, member.duplicate_of_id) != (counted, duplicate_of):
+                changes.append((member.contract_id, counted, duplicate_of))
+    for contract_id, counted, duplicate_of in changes:
+        session.execute(
+            update(ImpactContract)
+            .where(ImpactContract.contract_id == contract_id)
+            .values(counted=counted, duplicate_of_id=duplicate_of)
+        )
+        session.execute(update(ImpactShare).where(ImpactShare.contract_id == contract_id).values(counted=counted))

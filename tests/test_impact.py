@@ -1,0 +1,209 @@
+"""The « retombées » computed by hand on six contracts, and compared with what the platform computes: the figures'
+functions, ``flask impact report --json``.
+
+The set (every holder below is in the register unless said otherwise; all local companies are SMEs but one):
+
+* A — ours: the groupement formed here on the school's lot 2 wins it, 195,000 € (eForms award, imported as a file):
+  shared as its split table says;
+* B — DECP, 120,000 €, Couvreurs d'Aubagne and a firm of Lyon the register does not know: 60,000 € local;
+* C — B again, published as a BOAMP award notice: counted once (from the DECP);
+* D — DECP, Bâtiment Provence SA (local, a large group), 50,000 € raised to 80,000 € by a modification;
+* E — BOAMP, a holder with no identifier and no match: 30,000 €, not local, « sans titulaire identifiable »;
+* F — DECP, a conjoint groupement of three: Toitures d'Allauch, Charpentes de Pertuis and a firm of Lyon, 90,000 €:
+  30,000 € each (equal split), 60,000 € local.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from app.awards.importing import FileImport
+from app.awards.model import Contract, GroupementForm, Holder, IdType, Modification, Role, Source
+from app.awards.store import Store
+from app.consortium.models import Assignment, Groupement
+from app.impact import facts
+from app.impact.companies import top_holders
+from app.impact.figures import Filters, by_division, by_year, headline
+from app.impact.geography import by_commune, by_territory
+from app.impact.models import ImpactContract
+from app.impact.report import report
+from app.impact.shares import EQUAL, GROUPEMENT, SOLE, split
+from tests.award_samples import eforms_award
+from tests.consortium_data import add_large_group, build_world, formed_groupement, siret
+
+BUYER = "21130055300016"  # Ville de Marseille
+LYON = "79877335600017"  # a firm of Lyon: a valid SIRET the register does not hold
+LYON_2 = "81234567800011"
+MEMBERS = ("Électricité du Vieux-Port", "Plomberie de la Joliette", "Toitures d'Allauch")
+
+
+def _contract(source: Source, source_id: str, amount: str, day: date, cpv: str, *holders: Holder, **fields):
+    return Contract(
+        source=source,
+        source_id=source_id,
+        buyer_id=BUYER,
+        buyer_name="Ville de Marseille",
+        object=f"Marché {source_id}",
+        cpv=cpv,
+        award_date=day,
+        amount_eur=Decimal(amount),
+        holders=holders,
+        **fields,
+    )
+
+
+def _holder(name: str, identifier: str | None, role: Role = Role.SOLE) -> Holder:
+    return Holder(name=name, id=identifier, id_type=IdType.SIRET if identifier else None, role=role)
+
+
+@pytest.fixture
+def world(session, make_user):
+    return build_world(session, make_user)
+
+
+@pytest.fixture
+def contracts(app, session, make_user, world):
+    """The six contracts stored, A last, through a file import (which recomputes the facts); the split table."""
+    groupement_id = formed_groupement(app, session, world)
+    add_large_group(session, make_user, "achats@batiment-provence.fr")
+    b = _contract(
+        Source.DECP, "B", "120000", date(2026, 3, 10), "45260000",
+        _holder("Couvreurs d'Aubagne", siret(4), Role.MANDATAIRE), _holder("Lyon Bâtiment", LYON, Role.COTRAITANT),
+    )  # fmt: skip
+    c = _contract(
+        Source.BOAMP, "C", "120000", date(2026, 3, 10), "45261000",
+        _holder("COUVREURS D'AUBAGNE (mandataire) / LYON BATIMENT", None),
+    )  # fmt: skip
+    d = _contract(
+        Source.DECP, "D", "50000", date(2025, 6, 1), "71000000", _holder("Bâtiment Provence SA", siret(9)),
+        modifications=(Modification(date(2026, 2, 1), amount_eur=Decimal("80000")),),
+    )  # fmt: skip
+    e = _contract(Source.BOAMP, "E", "30000", date(2026, 4, 1), "90910000", _holder("Entreprise Martin", None))
+    f = _contract(
+        Source.DECP, "F", "90000", date(2026, 9, 15), "45261000",
+        _holder("Toitures d'Allauch", siret(3), Role.MANDATAIRE), _holder("Charpentes de Pertuis", siret(5)),
+        _holder("Lyon Charpente", LYON_2), groupement=GroupementForm.JOINT,
+    )  # fmt: skip
+    store = Store(session, "decp.json")
+    store.add(session, [b, c, d, e, f])
+    session.commit()
+    award = eforms_award("avis-ecole-2026", "LOT-0002", [(name, siret(n)) for n, name in enumerate(MEMBERS, 1)])
+    importing = FileImport(session, io.BytesIO(award), "attribution.xml")
+    for _ in importing.run():
+        session.commit()
+    proposal = session.get(Groupement, groupement_id).proposal_id
+    lot_2 = {
+        company: Decimal(amount)
+        for company, amount in session.execute(
+            select(Assignment.company_id, func.sum(Assignment.amount_eur))
+            .where(Assignment.proposal_id == proposal, Assignment.lot.has(lot_id="LOT-0002"))
+            .group_by(Assignment.company_id)
+        )
+    }
+    return lot_2
+
+
+def test_the_figures_are_those_computed_by_hand(contracts, session, world):
+    lot_2 = contracts
+    plumber, roofer = world.companies[2], world.companies[3]
+    assert set(lot_2) <= {world.companies[n] for n in (1, 2, 3)} and sum(lot_2.values()) > 0
+    share = {c: Decimal(195000) * amount / sum(lot_2.values()) for c, amount in lot_2.items()}  # A's split table
+
+    top = headline(session, Filters())
+    assert (top.contracts, top.duplicates) == (5, 1)  # C is B
+    assert top.amount_eur == 195000 + 120000 + 80000 + 30000 + 90000 == 515000
+    assert top.local_amount_eur == 195000 + 60000 + 80000 + 0 + 60000 == 395000
+    assert top.local_contracts == 4 and top.local_share_count == 4 / 5
+    assert top.local_share_amount == pytest.approx(395000 / 515000)
+    assert top.sme_amount_eur == 195000 + 60000 + 0 + 0 + 60000  # D is a large group's, E's size is unknown
+    assert top.sme_contracts == 3
+    assert top.unidentified_contracts == 1 and top.ours_contracts == 1 and top.ours_amount_eur == 195000
+    assert top.equal_split_contracts == 2  # B and F; A follows its split table, D and E have one holder
+
+    divisions = {
+        row.key: (row.contracts, row.amount_eur, row.local_amount_eur) for row in by_division(session, Filters())
+    }
+    assert divisions == {"45": (3, 405000, 315000), "71": (1, 80000, 80000), "90": (1, 30000, 0)}
+    communes = {p.insee: p.local_amount_eur for p in by_commune(session, Filters()) if p.local_amount_eur}
+    marseille = 80000 + sum(share.get(c, 0) for c in (world.companies[1], plumber))
+    assert communes == pytest.approx({"13055": marseille, "13002": 30000 + share.get(roofer, 0), "13005": 60000,
+                                      "84089": 30000})  # fmt: skip
+    assert len(by_commune(session, Filters())) == 92  # every commune, those without a contract too
+    years = {row.key: (row.contracts, row.amount_eur) for row in by_year(session, Filters())}
+    assert years == {"2025": (1, 80000), "2026": (4, 435000)}  # D was awarded in 2025, modified in 2026
+
+
+def test_a_territory_keeps_what_stayed_there(contracts, session):
+    aubagne = Filters(territory="Pays d'Aubagne et de l'Étoile")
+    top = headline(session, aubagne)
+    assert (top.contracts, top.amount_eur) == (5, 515000)  # every contract: the share of all of it that went there
+    assert (top.local_amount_eur, top.local_contracts) == (60000, 1)  # B's Couvreurs d'Aubagne
+    assert [(p.name, p.local_amount_eur) for p in by_territory(session, aubagne)] == [(aubagne.territory, 60000)]
+    assert {p.territory for p in by_commune(session, aubagne)} == {aubagne.territory}
+    assert len(by_commune(session, aubagne)) == 12
+
+
+def test_filters_combine(contracts, session):
+    works_2026 = Filters(date_from=date(2026, 1, 1), date_to=date(2026, 12, 31), division="45")
+    top = headline(session, works_2026)
+    assert (top.contracts, top.amount_eur, top.local_amount_eur) == (3, 405000, 315000)
+    assert headline(session, Filters(buyer="00000000000000")).contracts == 0
+    assert headline(session, Filters(date_to=date(2025, 12, 31))).amount_eur == 80000
+
+
+def test_the_local_holders_with_the_most(contracts, session, world):
+    ranked = top_holders(session, Filters())
+    assert [h.amount_eur for h in ranked] == sorted((h.amount_eur for h in ranked), reverse=True)
+    assert {h.name for h in ranked} >= {"Bâtiment Provence SA", "Couvreurs d'Aubagne", "Charpentes de Pertuis"}
+    assert sum(h.amount_eur for h in ranked) == 395000  # every local euro goes to one of them
+
+
+def test_the_report_command_prints_the_same_figures(contracts, runner, session):
+    result = runner.invoke(args=["impact", "report", "--json"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    assert printed == json.loads(json.dumps(report(session, Filters())))
+    assert printed["contracts"] == 5 and printed["amount_eur"] == 515000 and printed["local_amount_eur"] == 395000
+    assert printed["unidentified_contracts"] == 1
+    assert printed["by_cpv_division"][0] == {
+        "division": "45",
+        "label": printed["by_cpv_division"][0]["label"],
+        "contracts": 3,
+        "amount_eur": 405000,
+        "local_amount_eur": 315000,
+    }
+    assert printed["by_cpv_division"][0]["label"].startswith("Travaux de construction")
+    period = json.loads(runner.invoke(args=["impact", "report", "--json", "--from", "2026-01-01"]).output)
+    assert (period["from"], period["to"], period["contracts"], period["amount_eur"]) == ("2026-01-01", None, 4, 435000)
+    text = runner.invoke(args=["impact", "report"]).output
+    assert "Part locale : 76,7 % du montant" in text and "80,0 % des marchés" in text
+
+
+def test_a_report_with_dates_the_wrong_way_round_is_refused(runner):
+    result = runner.invoke(args=["impact", "report", "--from", "2026-12-31", "--to", "2026-01-01"])
+    assert result.exit_code == 2 and "la date de début est après la date de fin" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_refresh_recomputes_only_what_changed(contracts, session):
+    assert facts.refresh(session) == 0  # the import recomputed everything already
+    decp_b = session.scalar(
+        select(ImpactContract).where(ImpactContract.source == "decp", ImpactContract.amount_eur == 120000)
+    )
+    assert decp_b.counted and not decp_b.ours
+    assert facts.refresh(session, full=True) == 6
+
+
+def test_shares_add_up_to_the_amount_to_the_cent():
+    assert split(Decimal("100.00"), [1, 2, 3], {}) == ([Decimal("33.34"), Decimal("33.33"), Decimal("33.33")], EQUAL)
+    shares, method = split(Decimal("1000.00"), [1, 2, 3], {2: Decimal(1), 3: Decimal(2)})
+    assert method == GROUPEMENT and shares == [0, Decimal("333.34"), Decimal("666.66")] and sum(shares) == 1000
+    assert split(Decimal(0), [1], {}) == ([Decimal(0)], SOLE)
+    assert split(Decimal(500), [], {}) == ([], "none")
+    assert split(Decimal(500), [None, 7], {7: Decimal(0)})[1] == EQUAL  # the table gives them nothing: equal
