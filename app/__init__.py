@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.consortium.documents.views import bp as documents
     from app.consortium.recommendations.views import bp as recommendations
     from app.consortium.web.views import bp as consortium
+    from app.impact.views import bp as impact
     from app.main.views import bp as main
     from app.tenders.views import bp as tenders
 
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
         recommendations,
         capacity,
         awards,
+        impact,
     )
     for blueprint in pages:
         app.register_blueprint(blueprint)

@@ -82,6 +82,7 @@ RULES: dict[str, Rule] = {
     "view_claim": lambda u, claim: _in_organisation(u, claim.organisation_id) or _operator(u, None),
     "review_claims": _operator,  # the queue of pending and contested claims; withdrawing a verified one
     "import_awards": _operator,  # award notices and DECP files: who won, shown to everyone
+    "view_impact": _operator,  # the « retombées » of the whole Métropole
     "manage_account": _signed_in,  # one's own password
     "import_tender": lambda u, _obj: _signed_in(u, None) and bool(u.memberships),
     # Requirements of a lot are edited by the organisation that imported the notice, and by operators.

@@ -15,14 +15,19 @@ The set (every holder below is in the register unless said otherwise; all local 
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from lxml import html
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from app.accounts.models import OrganisationKind
 from app.awards.importing import FileImport
 from app.awards.model import Contract, GroupementForm, Holder, IdType, Modification, Role, Source
 from app.awards.store import Store
@@ -35,6 +40,7 @@ from app.impact.models import ImpactContract
 from app.impact.report import report
 from app.impact.shares import EQUAL, GROUPEMENT, SOLE, split
 from tests.award_samples import eforms_award
+from tests.conftest import Browser
 from tests.consortium_data import add_large_group, build_world, formed_groupement, siret
 
 BUYER = "21130055300016"  # Ville de Marseille
@@ -207,3 +213,96 @@ def test_shares_add_up_to_the_amount_to_the_cent():
     assert split(Decimal(0), [1], {}) == ([Decimal(0)], SOLE)
     assert split(Decimal(500), [], {}) == ([], "none")
     assert split(Decimal(500), [None, 7], {7: Decimal(0)})[1] == EQUAL  # the table gives them nothing: equal
+
+
+# --- the operator's dashboard, its CSV and its XLSX -----------------------------------------------------------------
+
+
+@pytest.fixture
+def operator(app, make_user) -> Browser:
+    browser = Browser(app.test_client())
+    browser.login(make_user("cci@cci.fr", kind=OrganisationKind.OPERATOR, organisation_name="CCI").email)
+    return browser
+
+
+def _page(response) -> str:
+    return re.sub(r"[ \t\r\n]+", " ", " ".join(html.fromstring(response.data).itertext()))  # \u202f kept
+
+
+def test_the_dashboard_shows_the_figures_computed_by_hand(contracts, operator):
+    response = operator.get("/operateur/retombees")
+    assert response.status_code == 200
+    page = _page(response)
+    assert "Marchés 5 pour 515\u202f000 € HT" in page
+    assert "Part locale du montant 76,7 % (395\u202f000 € HT)" in page
+    assert "Part locale des marchés 80,0 % (4 marchés avec au moins un titulaire local)" in page
+    assert "1 marché publié par deux sources compté une fois" in page and "1 sans titulaire identifiable" in page
+    assert "répartition égale entre cotitulaires, faute de mieux" in page
+    assert "Gagnés par des groupements formés ici 1 marché, 195\u202f000 € HT" in page
+    tree = html.fromstring(response.data)
+    pictures = tree.xpath("//svg[@role='img']")
+    assert len(pictures) == 3 and all(
+        svg.find("title") is not None and svg.find("desc") is not None for svg in pictures
+    )
+    (commune_map,) = tree.xpath("//svg[@aria-labelledby='carte-communes-titre carte-communes-desc']")
+    assert "Pertuis" in commune_map.text_content()
+    assert not tree.xpath("//main//script")
+
+
+def test_the_filters_stay_in_the_url_and_combine(contracts, operator):
+    page = _page(operator.get("/operateur/retombees?du=2026-01-01&au=2026-12-31&division=45"))
+    assert "Marchés 3 pour 405\u202f000 € HT" in page
+    tree = html.fromstring(operator.get("/operateur/retombees?division=45&territoire=Pays+d%27Aix").data)
+    links = tree.xpath("//a[normalize-space()='XLSX']/@href")
+    assert links and all("division=45" in link and "territoire=Pays" in link for link in links)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("du=2026-12-31&au=2026-01-01", "La date de fin est avant la date de début."),
+        ("division=4x", "Une division CPV s'écrit en deux chiffres"),
+        ("acheteur=123", "Un SIRET a 14 chiffres, un SIREN 9."),
+        ("territoire=Lyon", "N'est pas un choix valide"),
+        ("du=hier", "date"),
+    ],
+)
+def test_a_bad_filter_is_said_on_its_field_and_the_page_still_answers(contracts, operator, query, message):
+    response = operator.get(f"/operateur/retombees?{query}")
+    assert response.status_code == 422
+    page = _page(response)
+    assert message in page and "Traceback" not in page
+    assert "Marchés 5 pour 515\u202f000 € HT" in page  # unfiltered, not a wrong subset
+    assert operator.get(f"/operateur/retombees/divisions.csv?{query}").status_code == 400
+
+
+def test_the_csv_holds_what_the_page_shows(contracts, operator):
+    response = operator.get("/operateur/retombees/divisions.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert 'filename="retombees-divisions.csv"' in response.headers["Content-Disposition"]
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeffPar division CPV (catégorie d'achat) — tous les marchés connus")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[1][:5] == ["Division CPV", "Libellé", "Marchés", "Montant (€ HT)", "Montant local (€ HT)"]
+    by_code = {row[0]: row for row in rows[2:]}
+    assert by_code["45"][2:5] == ["3", "405000,00", "315000,00"] and by_code["71"][5] == "100,0"
+    filtered = operator.get("/operateur/retombees/communes.csv?territoire=Pays+d%27Aubagne+et+de+l%27%C3%89toile")
+    lines = filtered.data.decode("utf-8").splitlines()
+    assert "territoire Pays d'Aubagne et de l'Étoile" in lines[0] and len(lines) == 2 + 12
+    assert "Aubagne;13005;Pays d'Aubagne et de l'Étoile;1;60000,00" in lines
+
+
+def test_the_xlsx_holds_the_same_numbers(contracts, operator):
+    response = operator.get("/operateur/retombees/annees.xlsx")
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[1][:4] == ["Année", "Marchés", "Montant (€ HT)", "Montant local (€ HT)"]
+    assert rows[2][:4] == ["2025", 1, 80000, 80000] and rows[3][:4] == ["2026", 4, 435000, 315000]
+    assert sheet.cell(row=4, column=5).number_format == "0.0%"
+    assert rows[3][4] == pytest.approx(315000 / 435000)
+
+
+def test_an_unknown_table_is_not_found(contracts, operator):
+    assert operator.get("/operateur/retombees/secrets.csv").status_code == 404
+    assert operator.get("/operateur/retombees/divisions.pdf").status_code == 404

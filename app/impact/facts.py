@@ -54,6 +54,17 @@ def refresh(session: Session, *, full: bool = False) -> int:
     return done
 
 
+def is_stale(session: Session) -> bool:
+    """Whether contracts, outcomes or the register changed since the last refresh (three indexed look-ups)."""
+    state = session.get(ImpactState, 1)
+    latest = session.scalar(select(func.max(AwardedContract.updated_at)))
+    if state is None:
+        return latest is not None
+    last_award = session.scalar(select(func.max(GroupementAward.id))) or 0
+    moved = latest is not None and (state.contracts_through is None or latest > state.contracts_through)
+    return moved or last_award > state.last_award_id or register_version.current(session) != state.register_version
+
+
 def _all(session: Session) -> list[int]:
     return list(session.scalars(select(AwardedContract.id).order_by(AwardedContract.id)))
 

@@ -46,8 +46,11 @@ class Filters:
             stmt = stmt.where(table.award_date <= self.date_to)
         if self.division:
             stmt = stmt.where(table.cpv_division == self.division)
-        if self.buyer:
-            stmt = stmt.where(table.buyer_id == self.buyer)
+        if self.buyer:  # a SIRET, or a SIREN for all of the buyer's establishments
+            column = table.buyer_id
+            stmt = stmt.where(
+                column.startswith(self.buyer, autoescape=True) if len(self.buyer) == 9 else column == self.buyer
+            )
         return stmt
 
     def on_shares(self, stmt: Select) -> Select:
