@@ -33,6 +33,7 @@ run: $(VENV)/.runtime instance/secret_key
 	$(RUN_ENV) $(FLASK) db upgrade
 	$(RUN_ENV) $(FLASK) reference load --cpv "$(CPV_FILE)"
 	$(RUN_ENV) $(FLASK) demo seed --companies 2000 --seed 1 --if-empty
+	$(RUN_ENV) $(FLASK) impact demo --contracts 3000 --year 2025 --seed 1 --if-empty
 	@echo "Groupement : http://$(HOST):$(PORT)"
 	$(RUN_ENV) $(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -114,6 +114,7 @@ PURE_MODULES = {
     "app/reference/territories.py": set(),
     "app/impact/shares.py": set(),
     "app/impact/charts.py": {"markupsafe"},
+    "app/impact/demo.py": set(),
     **{
         f"app/companies/{name}.py": set()
         for name in ("identifiers", "records", "sizes", "naf_cpv", "sirene", "demo", "demo_data", "legal_forms")

@@ -32,8 +32,9 @@ from app.awards.importing import FileImport
 from app.awards.model import Contract, GroupementForm, Holder, IdType, Modification, Role, Source
 from app.awards.store import Store
 from app.consortium.models import Assignment, Groupement
-from app.impact import facts
+from app.impact import charts, facts
 from app.impact.companies import top_holders
+from app.impact.demo import generate_contracts
 from app.impact.figures import Filters, by_division, by_year, headline
 from app.impact.geography import by_commune, by_territory
 from app.impact.models import ImpactContract
@@ -306,3 +307,39 @@ def test_the_xlsx_holds_the_same_numbers(contracts, operator):
 def test_an_unknown_table_is_not_found(contracts, operator):
     assert operator.get("/operateur/retombees/secrets.csv").status_code == 404
     assert operator.get("/operateur/retombees/divisions.pdf").status_code == 404
+
+
+# --- demonstration data and pictures ---------------------------------------------------------------------------------
+
+
+def test_the_demo_generator_is_deterministic_and_shaped_as_the_decp():
+    sirets = [siret(n) for n in range(1, 50)]
+    first = list(generate_contracts(500, [2025], sirets, seed=3))
+    assert first == list(generate_contracts(500, [2025], sirets, seed=3))
+    assert first != list(generate_contracts(500, [2025], sirets, seed=4))
+    assert all(c.source is Source.DEMO and c.buyer_name.endswith("(démonstration)") for c in first)
+    assert all(c.award_date.year == 2025 and c.amount_eur >= 40_000 for c in first)
+    holders = [h for c in first for h in c.holders]
+    local = sum(h.id in sirets for h in holders) / len(holders)
+    assert 0.45 < local < 0.65  # LOCAL_SHARE, give or take
+    assert any(len(c.holders) > 1 and c.groupement is not None for c in first)
+    assert any(h.id is None for h in holders) and any(c.modifications for c in first)
+
+
+def test_the_demo_command_fills_an_empty_platform_once(runner, session, world):
+    result = runner.invoke(args=["impact", "demo", "--contracts", "300", "--year", "2025", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "300 ajoutés" in result.output
+    assert headline(session, Filters()).sources == {"demo": 300}
+    again = runner.invoke(args=["impact", "demo", "--contracts", "300", "--if-empty"])
+    assert "rien à faire" in again.output and headline(session, Filters()).contracts == 300
+
+
+def test_pictures_escape_their_labels_and_draw_nothing_from_nothing():
+    hostile = charts.Bar('<script>alert("x")</script>', 10.0, 20.0)
+    svg = str(charts.stacked_bars([hostile], "T", "t")) + str(charts.share_bars([hostile], "T", "s"))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert "aucun" in str(charts.stacked_bars([], "Vide", "v"))
+    spot = charts.Spot("Marseille & co", 43.3, 5.4, 0.0)
+    assert "Marseille &amp; co" in str(charts.commune_map([spot], "Carte", "c"))
+    assert charts.share_bars([charts.Bar("Rien", 0.0, 0.0)], "T", "z")  # no division by zero

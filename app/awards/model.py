@@ -17,6 +17,7 @@ class Source(enum.StrEnum):
     TED = "ted"
     BOAMP = "boamp"
     DECP = "decp"
+    DEMO = "demo"  # demonstration contracts (app.impact.demo), never read from a file
 
 
 class IdType(enum.StrEnum):

@@ -3,7 +3,8 @@ readers (the table each one draws is printed beside it). Pure: standard library 
 
 * ``stacked_bars``: an amount per period, the local part darker than the rest;
 * ``share_bars``: one horizontal bar per row, the local share of 100 %;
-* ``commune_map``: the communes at their positions, each a disc shaded by the amount its holders took."""
+* ``commune_map``: the communes at their positions, each a disc shaded by the amount its holders took, in five
+  classes of as many communes each (quintiles: Marseille alone would otherwise leave every other commune pale)."""
 
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ def share_bars(bars: Sequence[Bar], title: str, slug: str) -> Markup:
         y = 8 + i * row
         share = bar.local / bar.total if bar.total else 0
         span = width - label_w - 60
-        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" {FONT}>{escape(bar.label[:40])}</text>')
+        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" {FONT}>{escape(_short(bar.label))}</text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{span}" height="{row - 6}" fill="{OTHER}"/>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{span * share:.1f}" height="{row - 6}" fill="{LOCAL}"/>')
         parts.append(f'<text x="{label_w + span + 6}" y="{y + 14}" {FONT}>{share * 100:.0f} %</text>')
@@ -88,6 +89,10 @@ def _rect(x: float, y: float, width: float, height: float, fill: str, tip: str) 
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{fill}">'
         f"<title>{escape(tip)}</title></rect>"
     )
+
+
+def _short(label: str, limit: int = 40) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def _legend(x: float, y: float) -> str:
@@ -108,8 +113,8 @@ class Spot:
 
 
 def commune_map(spots: Sequence[Spot], title: str, slug: str) -> Markup:
-    """Each commune a disc at its position (equirectangular, scaled to the Métropole's latitude), shaded in five
-    classes of the amount; grey for none. Marseille's disc is its first arrondissement's point."""
+    """Each commune a disc at its position (equirectangular, scaled to the Métropole's latitude), shaded by the
+    quintile of its amount among the communes that took any; grey for none."""
     width, height, pad = 640, 480, 20
     if not spots:
         return _svg(width, height, title, "aucune commune", "", slug)
@@ -118,18 +123,20 @@ def commune_map(spots: Sequence[Spot], title: str, slug: str) -> Markup:
     ys = [s.latitude for s in spots]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1
     unit = min(width, height - 40) - 2 * pad
-    top = max(a.amount for a in spots)
+    positive = sorted(s.amount for s in spots if s.amount > 0)
+    ranks = [max(0, (i + 1) * len(positive) // len(SHADES) - 1) for i in range(len(SHADES))]
+    bounds = [positive[rank] for rank in ranks] if positive else []
     parts = []
     for spot, x, y in sorted(zip(spots, xs, ys, strict=True), key=lambda t: t[0].amount):
         cx = pad + (x - min(xs)) / span * unit
         cy = pad + (max(ys) - y) / span * unit
-        fill = EMPTY if spot.amount <= 0 else SHADES[min(int(spot.amount / top * len(SHADES)), len(SHADES) - 1)]
+        fill = EMPTY if spot.amount <= 0 else SHADES[next(i for i, b in enumerate(bounds) if spot.amount <= b)]
         parts.append(
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="9" fill="{fill}" stroke="#555" stroke-width="0.5">'
             f"<title>{escape(spot.name)} : {_euros(spot.amount)}</title></circle>"
         )
-    for i, shade in enumerate((EMPTY, *SHADES)):
-        label = "aucun" if i == 0 else f"≤ {_euros(top * i / len(SHADES))}"
+    legend = [("aucun", EMPTY)] + [(f"≤ {_euros(b)}", shade) for b, shade in zip(bounds, SHADES, strict=False)]
+    for i, (label, shade) in enumerate(legend):
         parts.append(_rect(pad + i * 100, height - 24, 12, 12, shade, label))
         parts.append(f'<text x="{pad + i * 100 + 16}" y="{height - 14}" {FONT}>{escape(label)}</text>')
     named = sorted((s for s in spots if s.amount > 0), key=lambda s: -s.amount)[:10]

@@ -1,20 +1,26 @@
-"""``flask impact refresh`` and ``flask impact report``; and the facts recomputed after every award import (the
-signal ``contracts_imported``, sent by the importer before its last commit)."""
+"""``flask impact refresh``, ``report`` and ``demo``; and the facts recomputed after every award import (the signal
+``contracts_imported``, sent by the importer before its last commit)."""
 
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.awards.importing import contracts_imported
+from app.awards.models import AwardedContract
+from app.awards.store import Store, batches
+from app.companies.models import Company
 from app.db import get_session
 from app.formatting import number_fr
 from app.impact import facts
+from app.impact.demo import generate_contracts
 from app.impact.figures import Filters
 from app.impact.report import report
 
@@ -50,6 +56,31 @@ def report_command(date_from, date_to, as_json: bool) -> None:
         return
     for line in _lines(figures):
         click.echo(line)
+
+
+@impact_cli.command("demo")
+@click.option("--contracts", "count", type=click.IntRange(1, 2_000_000), default=3000, show_default=True)
+@click.option("--year", type=click.IntRange(2000, 2100), default=2025, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Ne rien faire si des marchés sont déjà enregistrés.")
+def demo_command(count: int, year: int, seed: int, if_empty: bool) -> None:
+    """Store COUNT demonstration contracts awarded in YEAR (source « demo »), then recompute the figures."""
+    session = get_session()
+    if if_empty and session.scalar(select(AwardedContract.id).limit(1)) is not None:
+        click.echo("Marchés déjà enregistrés : rien à faire.")
+        return
+    sirets = list(session.scalars(select(Company.siret).order_by(Company.id)))
+    store = Store(session, "démonstration")
+    contracts = generate_contracts(count, [year], sirets, seed)
+    with click.progressbar(length=count, label="Marchés de démonstration", file=sys.stderr) as bar:
+        for batch in batches(contracts):
+            store.add(session, batch)
+            session.commit()
+            bar.update(len(batch))
+    facts.refresh(session)
+    session.commit()
+    report = store.report
+    click.echo(f"Marchés de démonstration : {report.stored} ajoutés, {report.updated} mis à jour ({year}).")
 
 
 def _lines(figures: dict) -> list[str]:

@@ -11,7 +11,7 @@ from app.formatting import number_fr
 from app.forms import FrenchForm, form_status
 from app.impact import charts, facts
 from app.impact.downloads import CSV_TYPE, XLSX_TYPE, as_csv, as_xlsx
-from app.impact.figures import Filters, by_division, by_year, headline
+from app.impact.figures import Filters, by_division, by_quarter, headline
 from app.impact.forms import ImpactFilterForm
 from app.impact.models import ImpactState
 from app.impact.shares import SPLIT_LABELS
@@ -54,13 +54,17 @@ def dashboard() -> tuple[str, int]:
     communes = TABLES["communes"](session, filters)
     positions = {c.insee_code: (c.latitude, c.longitude) for c in session.query(Commune)}
     spots = [charts.Spot(row[0], *positions[row[1]], float(row[4])) for row in communes.rows if row[1] in positions]
-    years = [charts.Bar(r.label, float(r.local_amount_eur), float(r.amount_eur)) for r in by_year(session, filters)]
+    quarters = [
+        charts.Bar(r.label, float(r.local_amount_eur), float(r.amount_eur)) for r in by_quarter(session, filters)
+    ]
     divisions = [
         charts.Bar(f"{r.key} {r.label}", float(r.local_amount_eur), float(r.amount_eur))
         for r in by_division(session, filters)[:12]
     ]
     pictures = {
-        "annees": charts.stacked_bars(years, "Montant attribué par année, dont la part locale", "graphique-annees"),
+        "trimestres": charts.stacked_bars(
+            quarters, "Montant attribué par trimestre, dont la part locale", "graphique-trimestres"
+        ),
         "divisions": charts.share_bars(divisions, "Part locale du montant par division CPV", "graphique-divisions"),
         "communes": charts.commune_map(spots, "Montant local par commune de la Métropole", "carte-communes"),
     }
