@@ -75,7 +75,8 @@ def share_bars(bars: Sequence[Bar], title: str, slug: str) -> Markup:
         y = 8 + i * row
         share = bar.local / bar.total if bar.total else 0
         span = width - label_w - 60
-        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" {FONT}>{escape(_short(bar.label))}</text>')
+        label = escape(_short(bar.label))
+        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" {FONT}>{label}</text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{span}" height="{row - 6}" fill="{OTHER}"/>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{span * share:.1f}" height="{row - 6}" fill="{LOCAL}"/>')
         parts.append(f'<text x="{label_w + span + 6}" y="{y + 14}" {FONT}>{share * 100:.0f} %</text>')
