@@ -40,6 +40,7 @@ from app.impact.geography import by_commune, by_territory
 from app.impact.models import ImpactContract
 from app.impact.report import report
 from app.impact.shares import EQUAL, GROUPEMENT, SOLE, split
+from app.impact.tables import TABLES
 from tests.award_samples import eforms_award
 from tests.conftest import Browser
 from tests.consortium_data import add_large_group, build_world, formed_groupement, siret
@@ -343,3 +344,27 @@ def test_pictures_escape_their_labels_and_draw_nothing_from_nothing():
     spot = charts.Spot("Marseille & co", 43.3, 5.4, 0.0)
     assert "Marseille &amp; co" in str(charts.commune_map([spot], "Carte", "c"))
     assert charts.share_bars([charts.Bar("Rien", 0.0, 0.0)], "T", "z")  # no division by zero
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(date_from=date(2026, 1, 1), date_to=date(2026, 12, 31)),
+        Filters(date_from=date(2026, 4, 1), date_to=date(2026, 9, 30), division="45"),
+        Filters(territory="Pays d'Aix"),
+        Filters(territory="Pays d'Aubagne et de l'Étoile", date_from=date(2026, 1, 1)),
+        Filters(buyer=BUYER[:9]),
+        Filters(division="45", buyer=BUYER, territory="Marseille Provence"),
+    ],
+    ids=["all", "2026", "quarters-works", "aix", "aubagne-2026", "buyer-siren", "combined"],
+)
+def test_the_rollups_give_what_the_facts_give(contracts, session, monkeypatch, filters):
+    """Whole quarters are read from the rollups; the same figures from the facts must be equal, table by table."""
+    assert filters.on_quarters()
+    from_rollups = {slug: build(session, filters).rows for slug, build in TABLES.items()}
+    headline_rollups = headline(session, filters)
+    monkeypatch.setattr(Filters, "on_quarters", lambda self: False)
+    monkeypatch.setattr("app.impact.companies._whole_year", lambda filters: None)
+    assert {slug: build(session, filters).rows for slug, build in TABLES.items()} == from_rollups
+    assert headline(session, filters) == headline_rollups

@@ -4,14 +4,16 @@ groupement formed here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.impact.figures import TOP, Filters
-from app.impact.models import ImpactContract as C
+from app.impact.figures import TOP, Filters, buyer_filter
+from app.impact.models import ImpactFirstContract as F
 from app.impact.models import ImpactShare as H
+from app.impact.models import ImpactTopHolder as T
 
 
 @dataclass(frozen=True)
@@ -25,44 +27,53 @@ class Holder:
 
 
 def top_holders(session: Session, filters: Filters, limit: int = TOP) -> list[Holder]:
-    ours = func.sum(case((C.ours, 1), else_=0))
-    stmt = (
-        filters.on_shares(
-            select(H.company_id, func.max(H.name), func.max(H.commune_insee), func.sum(H.share_eur), func.count(), ours)
+    year = _whole_year(filters)
+    if year is not None and not filters.territory and not filters.buyer:
+        stmt = (
+            select(T.company_id, T.name, T.commune_insee, T.amount_eur, T.contracts, T.ours)
+            .where(T.year == year, T.cpv_division == (filters.division or ""))
+            .order_by(T.rank)
+            .limit(limit)
         )
-        .where(H.company_id.is_not(None))
-        .group_by(H.company_id)
-        .join(C, C.contract_id == H.contract_id)
-        .order_by(func.sum(H.share_eur).desc(), H.company_id)
-        .limit(limit)
-    )
+    else:
+        stmt = (
+            filters.on_shares(
+                select(
+                    H.company_id, func.max(H.name), func.max(H.commune_insee), func.sum(H.share_eur), func.count(),
+                    func.sum(case((H.ours, 1), else_=0)),
+                )
+            )
+            .where(H.company_id.is_not(None))
+            .group_by(H.company_id)
+            .order_by(func.sum(H.share_eur).desc(), H.company_id)
+            .limit(limit)
+        )  # fmt: skip
     return [
         Holder(cid, name or "", insee, Decimal(a), int(n), int(o))
         for cid, name, insee, a, n, o in session.execute(stmt)
     ]
 
 
+def _whole_year(filters: Filters) -> int | None:
+    """0 for no period, the year for exactly one calendar year, None otherwise: the scopes of the ranked tops."""
+    if filters.date_from is None and filters.date_to is None:
+        return 0
+    start, end = filters.date_from, filters.date_to
+    if start and end and start == date(start.year, 1, 1) and end == date(start.year, 12, 31):
+        return start.year
+    return None
+
+
 def first_contracts(session: Session, filters: Filters) -> list[Holder]:
     """Companies whose first public contract (by award date, every source) is one a groupement formed here won."""
-    first = (
-        select(H.company_id, func.min(C.award_date).label("day"))
-        .join(C, C.contract_id == H.contract_id)
-        .where(H.company_id.is_not(None), C.counted.is_(True), C.award_date.is_not(None))
-        .group_by(H.company_id)
-        .subquery()
-    )
-    stmt = (
-        select(H.company_id, func.max(H.name), func.max(H.commune_insee), func.sum(H.share_eur), func.count())
-        .join(C, C.contract_id == H.contract_id)
-        .join(first, (first.c.company_id == H.company_id) & (first.c.day == C.award_date))
-        .where(C.ours.is_(True), C.counted.is_(True))
-        .group_by(H.company_id)
-        .order_by(func.max(H.name))
-    )
+    stmt = select(F.company_id, F.name, F.commune_insee, F.amount_eur).order_by(F.name, F.company_id)
     if filters.date_from is not None:
-        stmt = stmt.where(C.award_date >= filters.date_from)
+        stmt = stmt.where(F.award_date >= filters.date_from)
     if filters.date_to is not None:
-        stmt = stmt.where(C.award_date <= filters.date_to)
-    return [
-        Holder(cid, name or "", insee, Decimal(a), int(n), int(n)) for cid, name, insee, a, n in session.execute(stmt)
-    ]
+        stmt = stmt.where(F.award_date <= filters.date_to)
+    if filters.division:
+        stmt = stmt.where(F.cpv_division == filters.division)
+    if filters.territory:
+        stmt = stmt.where(F.territory == filters.territory)
+    stmt = buyer_filter(stmt, F.buyer_id, filters.buyer)
+    return [Holder(cid, name or "", insee, Decimal(a), 1, 1) for cid, name, insee, a in session.execute(stmt)]

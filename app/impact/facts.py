@@ -25,6 +25,7 @@ from app.companies import register_version
 from app.companies.models import Company
 from app.companies.sizes import SizeCategory
 from app.consortium.models import Assignment, Groupement
+from app.impact import rollups
 from app.impact.models import ImpactContract, ImpactShare, ImpactState
 from app.impact.shares import split
 from app.reference.territories import TERRITORY_OF
@@ -47,6 +48,8 @@ def refresh(session: Session, *, full: bool = False) -> int:
     for chunk in _chunks(ids):
         _rebuild(session, chunk)
         done += len(chunk)
+    if done or full:
+        rollups.rebuild(session)
     state.contracts_through = session.scalar(select(func.max(AwardedContract.updated_at)))
     state.last_award_id, state.register_version = last_award, version
     session.add(state)
@@ -87,8 +90,14 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
         yield ids[start : start + CHUNK]
 
 
+_CONTRACT_COLUMNS = tuple(
+    getattr(AwardedContract, name)
+    for name in ("id", "source", "lot_id", "award_date", "cpv", "buyer_id", "buyer_name", "amount_eur")
+)
+
+
 def _rebuild(session: Session, ids: list[int]) -> None:
-    contracts = session.execute(select(AwardedContract).where(AwardedContract.id.in_(ids))).scalars().all()
+    contracts = session.execute(select(*_CONTRACT_COLUMNS).where(AwardedContract.id.in_(ids))).all()
     holders = _holders(session, ids)
     subcontracts = _subcontracts(session, ids)
     declared = _split_tables(session, contracts)
@@ -101,9 +110,9 @@ def _rebuild(session: Session, ids: list[int]) -> None:
         contract_rows.append(row)
         share_rows.extend(shares)
     if contract_rows:
-        session.execute(insert(ImpactContract), contract_rows)
+        session.connection().execute(insert(ImpactContract.__table__), contract_rows)  # Core executemany
     if share_rows:
-        session.execute(insert(ImpactShare), share_rows)
+        session.connection().execute(insert(ImpactShare.__table__), share_rows)
     _deduplicate(session, {row["dedup_key"] for row in contract_rows} | old_keys)
 
 
@@ -139,7 +148,7 @@ def _subcontracts(session: Session, ids: list[int]) -> dict[int, list]:
     return found
 
 
-def _split_tables(session: Session, contracts: Iterable[AwardedContract]) -> dict[int, dict[int, Decimal]]:
+def _split_tables(session: Session, contracts: Iterable) -> dict[int, dict[int, Decimal]]:
     """For each contract one of our groupements won: the work its split table gives each member on that lot."""
     by_id = {c.id: c for c in contracts}
     wins = session.execute(
@@ -164,7 +173,7 @@ def _split_tables(session: Session, contracts: Iterable[AwardedContract]) -> dic
     return declared
 
 
-def _facts(contract: AwardedContract, holders: list, subcontracts: list, declared: dict) -> tuple[dict, list[dict]]:
+def _facts(contract, holders: list, subcontracts: list, declared: dict) -> tuple[dict, list[dict]]:
     amount = contract.amount_eur if contract.amount_eur is not None else ZERO
     shares, method = split(amount, [h.company_id for h in holders], declared.get(contract.id, {}))
     day = contract.award_date
@@ -192,6 +201,7 @@ def _facts(contract: AwardedContract, holders: list, subcontracts: list, declare
                 "local": local,
                 "sme": _sme(holder),
                 "share_eur": share,
+                "ours": contract.id in declared,
                 **dims,
             }
         )
@@ -225,7 +235,7 @@ def _sme(holder) -> bool | None:
     return holder.sme
 
 
-def _dedup_key(contract: AwardedContract) -> str | None:
+def _dedup_key(contract) -> str | None:
     siren = "".join(ch for ch in contract.buyer_id or "" if ch.isdigit())[:9]
     if len(siren) != 9 or contract.award_date is None or contract.amount_eur is None:
         return None

@@ -8,17 +8,16 @@ each SME's share. Amounts are HT, each contract counted once, modifications appl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Select, case, distinct, func, select
 from sqlalchemy.orm import Session
 
-from app.consortium.models import Groupement
-from app.consortium.vocabulary import GroupementStatus as S
 from app.impact.models import ImpactContract as C
+from app.impact.models import ImpactPlaceRollup as P
+from app.impact.models import ImpactRollup as R
 from app.impact.models import ImpactShare as H
 from app.reference.cpv_labels import cpv_labels
 
@@ -46,12 +45,19 @@ class Filters:
             stmt = stmt.where(table.award_date <= self.date_to)
         if self.division:
             stmt = stmt.where(table.cpv_division == self.division)
-        if self.buyer:  # a SIRET, or a SIREN for all of the buyer's establishments
-            column = table.buyer_id
-            stmt = stmt.where(
-                column.startswith(self.buyer, autoescape=True) if len(self.buyer) == 9 else column == self.buyer
-            )
-        return stmt
+        return buyer_filter(stmt, table.buyer_id, self.buyer)
+
+    def quarters(self) -> tuple[int | None, int | None]:
+        """The first and last quarters (year × 10 + quarter) of the period, None where it is open."""
+        low = self.date_from.year * 10 + (self.date_from.month - 1) // 3 + 1 if self.date_from else None
+        high = self.date_to.year * 10 + (self.date_to.month - 1) // 3 + 1 if self.date_to else None
+        return low, high
+
+    def on_quarters(self) -> bool:
+        """Whether the period starts and ends on whole quarters (or is open): the rollups can answer."""
+        starts = self.date_from is None or (self.date_from.day == 1 and self.date_from.month % 3 == 1)
+        after = self.date_to + timedelta(days=1) if self.date_to else None
+        return starts and (after is None or (after.day == 1 and after.month % 3 == 1))
 
     def on_shares(self, stmt: Select) -> Select:
         """Local shares of the counted contracts under the filters (in the territory when one is chosen)."""
@@ -108,90 +114,156 @@ def _ratio(part, whole) -> float | None:
     return float(part) / float(whole) if whole else None
 
 
-def _totals_columns():
-    return (
-        func.count(),
-        func.coalesce(func.sum(C.amount_eur), 0),
-        func.coalesce(func.sum(C.local_amount_eur), 0),
-        func.coalesce(func.sum(case((C.has_local, 1), else_=0)), 0),
-        func.coalesce(func.sum(C.sme_amount_eur), 0),
-        func.coalesce(func.sum(case((C.has_sme, 1), else_=0)), 0),
-    )
+def summed(expression):
+    return func.coalesce(func.sum(expression), 0)
 
 
-def _totals(values: Sequence) -> dict:
-    count, amount, local, local_count, sme, sme_count = values
+def _flag(condition):
+    return summed(case((condition, 1), else_=0))
+
+
+class _Reader:
+    """Where figures are read: the facts (any filters), or the rollups (filters on whole quarters). Both give the
+    same measures under the same names; ``where`` applies the filters."""
+
+    def __init__(self, table, measures: dict, keys: dict) -> None:
+        self.table, self.measures, self.keys = table, measures, keys
+
+    def where(self, stmt: Select, filters: Filters) -> Select:
+        if self.table is C:
+            return filters.on_contracts(stmt)
+        low, high = filters.quarters()
+        if low is not None:
+            stmt = stmt.where(R.period >= low)
+        if high is not None:
+            stmt = stmt.where(R.period <= high)
+        if filters.division:
+            stmt = stmt.where(R.cpv_division == filters.division)
+        return buyer_filter(stmt, R.buyer_id, filters.buyer)
+
+
+FACTS = _Reader(
+    C,
+    {
+        "contracts": func.count(),
+        "amount_eur": summed(C.amount_eur),
+        "local_amount_eur": summed(C.local_amount_eur),
+        "local_contracts": _flag(C.has_local),
+        "sme_amount_eur": summed(C.sme_amount_eur),
+        "sme_contracts": _flag(C.has_sme),
+        "unidentified": _flag(~C.identified),
+        "without_amount": _flag(C.amount_eur == 0),
+        "equal_split": _flag(C.split == "equal"),
+        "ours": _flag(C.ours),
+        "ours_amount_eur": summed(case((C.ours, C.amount_eur), else_=0)),
+        "subcontract_amount_eur": summed(C.subcontract_amount_eur),
+        "local_subcontract_amount_eur": summed(C.local_subcontract_amount_eur),
+    },
+    {"year": C.year, "period": C.year * 10 + C.quarter, "division": C.cpv_division, "buyer": C.buyer_id,
+     "buyer_name": C.buyer_name, "source": C.source},
+)  # fmt: skip
+ROLLUP = _Reader(
+    R,
+    {name: summed(getattr(R, name)) for name in FACTS.measures},  # the same names, summed
+    {"year": R.year, "period": R.period, "division": R.cpv_division, "buyer": R.buyer_id,
+     "buyer_name": R.buyer_name, "source": R.source},
+)  # fmt: skip
+TOTALS = ("contracts", "amount_eur", "local_amount_eur", "local_contracts", "sme_amount_eur", "sme_contracts")
+
+
+def buyer_filter(stmt: Select, column, buyer: str | None) -> Select:
+    """A SIRET, or a SIREN for all of the buyer's establishments."""
+    if not buyer:
+        return stmt
+    return stmt.where(column.startswith(buyer, autoescape=True) if len(buyer) == 9 else column == buyer)
+
+
+def reader(filters: Filters) -> _Reader:
+    return ROLLUP if filters.on_quarters() else FACTS
+
+
+def _totals(values) -> dict:
     return {
-        "contracts": int(count),
-        "amount_eur": Decimal(amount),
-        "local_amount_eur": Decimal(local),
-        "local_contracts": int(local_count),
-        "sme_amount_eur": Decimal(sme),
-        "sme_contracts": int(sme_count),
+        name: Decimal(value) if name.endswith("_eur") else int(value)
+        for name, value in zip(TOTALS, values, strict=True)
     }
 
 
-def _in_territory(session: Session, filters: Filters, group=None) -> dict:
-    """Local amount and count of contracts with a holder in the chosen territory, per group column if given."""
-    columns = (func.coalesce(func.sum(H.share_eur), 0), func.count(distinct(H.contract_id)))
-    stmt = filters.on_shares(select(*(() if group is None else (group,)), *columns))
-    if group is None:
+def _in_territory(session: Session, filters: Filters, key: str | None = None) -> dict:
+    """Local amount and count of contracts with a holder in the chosen territory, per ``key`` if given."""
+    if filters.on_quarters() and not filters.buyer and key != "buyer":  # places are not summed by buyer
+        column = {"year": P.year, "period": P.period, "division": P.cpv_division}.get(key)
+        stmt = select(*(() if column is None else (column,)), summed(P.amount_eur), summed(P.contracts))
+        stmt = on_place_rollup(stmt.where(P.level == "territory", P.place == filters.territory), filters)
+    else:
+        column = {"year": H.year, "period": H.year * 10 + H.quarter, "division": H.cpv_division,
+                  "buyer": H.buyer_id}.get(key)  # fmt: skip
+        stmt = select(*(() if column is None else (column,)), summed(H.share_eur), func.count(distinct(H.contract_id)))
+        stmt = filters.on_shares(stmt)
+    if column is None:
         amount, count = session.execute(stmt).one()
         return {None: (Decimal(amount), int(count))}
-    return {key: (Decimal(a), int(n)) for key, a, n in session.execute(stmt.group_by(group))}
+    return {k: (Decimal(a), int(n)) for k, a, n in session.execute(stmt.group_by(column))}
+
+
+def on_place_rollup(stmt: Select, filters: Filters) -> Select:
+    low, high = filters.quarters()
+    if low is not None:
+        stmt = stmt.where(P.period >= low)
+    if high is not None:
+        stmt = stmt.where(P.period <= high)
+    return stmt.where(P.cpv_division == filters.division) if filters.division else stmt
 
 
 def headline(session: Session, filters: Filters) -> Headline:
-    stmt = filters.on_contracts(
-        select(
-            *_totals_columns(),
-            func.coalesce(func.sum(case((C.identified, 0), else_=1)), 0),
-            func.coalesce(func.sum(case((C.amount_eur == 0, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((C.split == "equal", 1), else_=0)), 0),
-            func.coalesce(func.sum(case((C.ours, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((C.ours, C.amount_eur), else_=0)), 0),
-            func.coalesce(func.sum(C.subcontract_amount_eur), 0),
-            func.coalesce(func.sum(C.local_subcontract_amount_eur), 0),
-        )
-    )
-    values = session.execute(stmt).one()
-    totals = _totals(values[:6])
+    source = reader(filters)
+    values = session.execute(source.where(select(*source.measures.values()), filters)).one()
+    found = dict(zip(source.measures, values, strict=True))
+    totals = _totals(found[name] for name in TOTALS)
     if filters.territory:
         totals["local_amount_eur"], totals["local_contracts"] = _in_territory(session, filters)[None]
-    unidentified, without_amount, equal, ours, ours_amount, sub, local_sub = values[6:]
-    sources = session.execute(filters.on_contracts(select(C.source, func.count())).group_by(C.source)).all()
+    by_source = select(source.keys["source"], source.measures["contracts"]).group_by(source.keys["source"])
+    sources = {name: int(n) for name, n in session.execute(source.where(by_source, filters)) if n}
     return Headline(
         **totals,
-        unidentified_contracts=int(unidentified),
-        without_amount=int(without_amount),
-        equal_split_contracts=int(equal),
-        duplicates=int(session.scalar(filters.on_contracts(select(func.count()), counted=False)) or 0),
-        ours_contracts=int(ours),
-        ours_amount_eur=Decimal(ours_amount),
-        subcontract_amount_eur=Decimal(sub),
-        local_subcontract_amount_eur=Decimal(local_sub),
-        sources={source: int(n) for source, n in sources},
+        unidentified_contracts=int(found["unidentified"]),
+        without_amount=int(found["without_amount"]),
+        equal_split_contracts=int(found["equal_split"]),
+        duplicates=_duplicates(session, filters),
+        ours_contracts=int(found["ours"]),
+        ours_amount_eur=Decimal(found["ours_amount_eur"]),
+        subcontract_amount_eur=Decimal(found["subcontract_amount_eur"]),
+        local_subcontract_amount_eur=Decimal(found["local_subcontract_amount_eur"]),
+        sources=sources,
     )
 
 
-def _grouped(session: Session, filters: Filters, group, share_group) -> dict:
-    stmt = filters.on_contracts(select(group, *_totals_columns())).group_by(group)
-    rows = {key: _totals(values) for key, *values in session.execute(stmt)}
+def _duplicates(session: Session, filters: Filters) -> int:
+    if filters.on_quarters():
+        return int(session.scalar(ROLLUP.where(select(summed(R.duplicates)), filters)) or 0)
+    return int(session.scalar(filters.on_contracts(select(func.count()), counted=False)) or 0)
+
+
+def _grouped(session: Session, filters: Filters, key: str) -> dict:
+    source = reader(filters)
+    group = source.keys[key]
+    stmt = select(group, *(source.measures[name] for name in TOTALS)).group_by(group)
+    rows = {k: _totals(values) for k, *values in session.execute(source.where(stmt, filters))}
+    rows = {k: row for k, row in rows.items() if row["contracts"]}
     if filters.territory:
-        found = _in_territory(session, filters, share_group)
-        for key, row in rows.items():
-            row["local_amount_eur"], row["local_contracts"] = found.get(key, (ZERO, 0))
+        found = _in_territory(session, filters, key)
+        for k, row in rows.items():
+            row["local_amount_eur"], row["local_contracts"] = found.get(k, (ZERO, 0))
     return rows
 
 
 def by_year(session: Session, filters: Filters) -> list[Row]:
-    rows = _grouped(session, filters, C.year, H.year)
+    rows = _grouped(session, filters, "year")
     return [Row(key=str(y) if y else "", label=str(y) if y else "sans date", **rows[y]) for y in _sorted(rows)]
 
 
 def by_quarter(session: Session, filters: Filters) -> list[Row]:
-    period = C.year * 10 + C.quarter
-    rows = _grouped(session, filters, period, H.year * 10 + H.quarter)
+    rows = _grouped(session, filters, "period")
     return [
         Row(key=f"{p // 10}-T{p % 10}" if p else "", label=f"{p // 10} T{p % 10}" if p else "sans date", **rows[p])
         for p in _sorted(rows)
@@ -199,48 +271,20 @@ def by_quarter(session: Session, filters: Filters) -> list[Row]:
 
 
 def by_division(session: Session, filters: Filters) -> list[Row]:
-    rows = _grouped(session, filters, C.cpv_division, H.cpv_division)
+    rows = _grouped(session, filters, "division")
     labels = cpv_labels(session, [f"{d}000000" for d in rows if d])
     ordered = sorted(rows, key=lambda d: (-rows[d]["amount_eur"], d or "~"))
     return [Row(key=d or "", label=labels.get(f"{d}000000", "") if d else "sans code CPV", **rows[d]) for d in ordered]
 
 
 def by_buyer(session: Session, filters: Filters, limit: int = TOP) -> list[Row]:
-    rows = _grouped(session, filters, C.buyer_id, H.buyer_id)
+    rows = _grouped(session, filters, "buyer")
     ordered = sorted(rows, key=lambda b: (-rows[b]["amount_eur"], b or "~"))[:limit]
-    stmt = select(C.buyer_id, func.max(C.buyer_name)).where(C.buyer_id.in_([b for b in ordered if b]))
-    names = dict(session.execute(stmt.group_by(C.buyer_id)).all())
-    return [Row(key=b or "", label=names.get(b) or b or "acheteur inconnu", **rows[b]) for b in ordered]
-
-
-@dataclass(frozen=True)
-class Stage:
-    label: str
-    groupements: int
-
-
-FUNNEL = (
-    ("Proposés", None),
-    ("Invités", (S.INVITED, S.FORMED, S.SUBMITTED, S.WON, S.LOST)),
-    ("Constitués", (S.FORMED, S.SUBMITTED, S.WON, S.LOST)),
-    ("Déposés", (S.SUBMITTED, S.WON, S.LOST)),
-    ("Gagnés", (S.WON,)),
-)
-
-
-def funnel(session: Session, filters: Filters) -> list[Stage]:
-    """Groupements formed here by the furthest stage they reached (created in the period); a groupement marked
-    « gagné » or « perdu » from « constitué » counts as « déposé »: an award settles a bid."""
-    stmt = select(Groupement.status, func.count()).where(Groupement.proposal_id.is_not(None))
-    if filters.date_from is not None:
-        stmt = stmt.where(func.date(Groupement.created_at) >= filters.date_from)
-    if filters.date_to is not None:
-        stmt = stmt.where(func.date(Groupement.created_at) <= filters.date_to)
-    counts = dict(session.execute(stmt.group_by(Groupement.status)).all())
-    return [
-        Stage(label, sum(counts.values()) if statuses is None else sum(counts.get(s, 0) for s in statuses))
-        for label, statuses in FUNNEL
-    ]
+    source = reader(filters)
+    names = select(source.keys["buyer"], func.max(source.keys["buyer_name"]))
+    names = names.where(source.keys["buyer"].in_([b for b in ordered if b])).group_by(source.keys["buyer"])
+    known = dict(session.execute(names).all())
+    return [Row(key=b or "", label=known.get(b) or b or "acheteur inconnu", **rows[b]) for b in ordered]
 
 
 def _sorted(rows: dict) -> list:

@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from app.impact.figures import ZERO, Filters
+from app.impact.figures import ZERO, Filters, on_place_rollup, summed
+from app.impact.models import ImpactPlaceRollup as P
 from app.impact.models import ImpactShare as H
 from app.reference.models import Commune
 from app.reference.territories import TERRITORIES, TERRITORY_OF
@@ -45,5 +46,16 @@ def by_territory(session: Session, filters: Filters) -> list[Place]:
 
 
 def _local(session: Session, filters: Filters, group) -> dict:
-    stmt = filters.on_shares(select(group, func.sum(H.share_eur), func.count(distinct(H.contract_id)))).group_by(group)
+    level = "commune" if group is H.commune_insee else "territory"
+    if filters.on_quarters() and not filters.buyer:
+        stmt = select(P.place, summed(P.amount_eur), summed(P.contracts)).where(P.level == level)
+        if filters.territory:
+            stmt = stmt.where(
+                P.place.in_(TERRITORIES[filters.territory]) if level == "commune" else P.place == filters.territory
+            )
+        stmt = on_place_rollup(stmt, filters).group_by(P.place)
+    else:
+        stmt = filters.on_shares(select(group, func.sum(H.share_eur), func.count(distinct(H.contract_id)))).group_by(
+            group
+        )
     return {key: (Decimal(amount), int(count)) for key, amount, count in session.execute(stmt)}

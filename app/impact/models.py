@@ -60,6 +60,7 @@ class ImpactShare(Base):
     local: Mapped[bool]
     sme: Mapped[bool | None]
     share_eur: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    ours: Mapped[bool]  # the contract is one a groupement formed here won
     counted: Mapped[bool]
     award_date: Mapped[date | None] = mapped_column(Date)
     year: Mapped[int | None]
@@ -77,3 +78,86 @@ class ImpactState(Base):
     contracts_through: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_award_id: Mapped[int] = mapped_column(default=0)
     register_version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ImpactRollup(Base):
+    """The contracts' figures summed by quarter (``period`` = year × 10 + quarter), CPV division, source and buyer:
+    what the dashboard reads when its filters fall on whole quarters. Rebuilt from the facts by each refresh."""
+
+    __tablename__ = "impact_rollup"
+    __table_args__ = (Index("ix_impact_rollup_period", "period", "cpv_division"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[int | None]
+    year: Mapped[int | None]
+    cpv_division: Mapped[str | None] = mapped_column(String(2))
+    source: Mapped[str] = mapped_column(String(10))
+    buyer_id: Mapped[str | None] = mapped_column(String(20), index=True)
+    buyer_name: Mapped[str | None] = mapped_column(String(300))
+    contracts: Mapped[int]
+    amount_eur: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    local_amount_eur: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    local_contracts: Mapped[int]
+    sme_amount_eur: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    sme_contracts: Mapped[int]
+    unidentified: Mapped[int]
+    without_amount: Mapped[int]
+    equal_split: Mapped[int]
+    ours: Mapped[int]
+    ours_amount_eur: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    subcontract_amount_eur: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    local_subcontract_amount_eur: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    duplicates: Mapped[int]
+
+
+class ImpactPlaceRollup(Base):
+    """The local amount by quarter, CPV division and place: a commune (``level`` "commune") or a territory
+    ("territory"); ``contracts`` counts the contracts with a holder there, once each."""
+
+    __tablename__ = "impact_place_rollup"
+    __table_args__ = (Index("ix_impact_place_rollup_level", "level", "place", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[str] = mapped_column(String(10))
+    place: Mapped[str] = mapped_column(String(40))
+    period: Mapped[int | None]
+    year: Mapped[int | None]
+    cpv_division: Mapped[str | None] = mapped_column(String(2))
+    amount_eur: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    contracts: Mapped[int]
+
+
+class ImpactTopHolder(Base):
+    """The local holders that took the most, ranked for each year (or all years, ``year`` 0) and each CPV division
+    (or all, ``cpv_division`` ""): the first ``TOP`` of each."""
+
+    __tablename__ = "impact_top_holder"
+    __table_args__ = (Index("ix_impact_top_holder_scope", "year", "cpv_division", "rank"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    cpv_division: Mapped[str] = mapped_column(String(2))
+    rank: Mapped[int]
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"))
+    name: Mapped[str | None] = mapped_column(String(300))
+    commune_insee: Mapped[str | None] = mapped_column(String(5))
+    amount_eur: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    contracts: Mapped[int]
+    ours: Mapped[int]
+
+
+class ImpactFirstContract(Base):
+    """A company whose first public contract (by award date, every source) is one a groupement formed here won."""
+
+    __tablename__ = "impact_first_contract"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("awarded_contract.id", ondelete="CASCADE"))
+    award_date: Mapped[date] = mapped_column(Date)
+    cpv_division: Mapped[str | None] = mapped_column(String(2))
+    buyer_id: Mapped[str | None] = mapped_column(String(20))
+    territory: Mapped[str | None] = mapped_column(String(40))
+    name: Mapped[str | None] = mapped_column(String(300))
+    commune_insee: Mapped[str | None] = mapped_column(String(5))
+    amount_eur: Mapped[Decimal] = mapped_column(Numeric(16, 2))

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.formatting import number_fr
 from app.impact.companies import first_contracts, top_holders
-from app.impact.figures import Filters, Row, by_buyer, by_division, by_quarter, by_year, funnel
+from app.impact.figures import Filters, Row, by_buyer, by_division, by_quarter, by_year
+from app.impact.funnel import funnel
 from app.impact.geography import by_commune, by_territory
 
 TEXT, COUNT, EUR, SHARE = "text", "count", "eur", "share"

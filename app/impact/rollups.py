@@ -1,0 +1,124 @@
+"""The facts summed once, so that a dashboard over a million contracts reads a few thousand rows: by quarter, CPV
+division, source and buyer (``ImpactRollup``); the local amount by place (``ImpactPlaceRollup``); the top local
+holders of each year and division (``ImpactTopHolder``); the companies whose first contract was ours
+(``ImpactFirstContract``). Rebuilt whole, in SQL, by each refresh that changed a fact."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, case, delete, distinct, func, insert, literal, select
+from sqlalchemy.orm import Session
+
+from app.impact.models import ImpactContract as C
+from app.impact.models import ImpactFirstContract, ImpactPlaceRollup, ImpactRollup, ImpactTopHolder
+from app.impact.models import ImpactShare as H
+
+TOP = 20
+
+
+def period_of(table):
+    """year × 10 + quarter, NULL without a date: what the rollups are keyed by."""
+    return case((table.year.is_(None), None), else_=table.year * 10 + table.quarter)
+
+
+def rebuild(session: Session) -> None:
+    for model in (ImpactRollup, ImpactPlaceRollup, ImpactTopHolder, ImpactFirstContract):
+        session.execute(delete(model))
+    _contracts(session)
+    for level, column in (("commune", H.commune_insee), ("territory", H.territory)):
+        _places(session, level, column)
+    for by_year in (False, True):
+        for by_division in (False, True):
+            _top(session, by_year, by_division)
+    _first(session)
+
+
+def _counted(expression):
+    return func.coalesce(func.sum(case((C.counted, expression), else_=0)), 0)
+
+
+def _flag(condition):
+    return _counted(case((condition, 1), else_=0))
+
+
+def _contracts(session: Session) -> None:
+    period = period_of(C)
+    keys = (period, C.year, C.cpv_division, C.source, C.buyer_id)
+    measures = {
+        "buyer_name": func.max(C.buyer_name),
+        "contracts": _counted(1),
+        "amount_eur": _counted(C.amount_eur),
+        "local_amount_eur": _counted(C.local_amount_eur),
+        "local_contracts": _flag(C.has_local),
+        "sme_amount_eur": _counted(C.sme_amount_eur),
+        "sme_contracts": _flag(C.has_sme),
+        "unidentified": _flag(~C.identified),
+        "without_amount": _flag(C.amount_eur == 0),
+        "equal_split": _flag(C.split == "equal"),
+        "ours": _flag(C.ours),
+        "ours_amount_eur": _counted(case((C.ours, C.amount_eur), else_=0)),
+        "subcontract_amount_eur": _counted(C.subcontract_amount_eur),
+        "local_subcontract_amount_eur": _counted(C.local_subcontract_amount_eur),
+        "duplicates": func.coalesce(func.sum(case((C.counted, 0), else_=1)), 0),
+    }
+    columns = ["period", "year", "cpv_division", "source", "buyer_id", *measures]
+    stmt = select(*keys, *measures.values()).group_by(*keys)
+    session.execute(insert(ImpactRollup).from_select(columns, stmt))
+
+
+def _places(session: Session, level: str, column) -> None:
+    period = period_of(H)
+    stmt = (
+        select(
+            literal(level), column, period, H.year, H.cpv_division, func.sum(H.share_eur),
+            func.count(distinct(H.contract_id)),
+        )
+        .where(H.counted.is_(True), H.local.is_(True), column.is_not(None))
+        .group_by(column, period, H.year, H.cpv_division)
+    )  # fmt: skip
+    columns = ["level", "place", "period", "year", "cpv_division", "amount_eur", "contracts"]
+    session.execute(insert(ImpactPlaceRollup).from_select(columns, stmt))
+
+
+def _top(session: Session, by_year: bool, by_division: bool) -> None:
+    """The first ``TOP`` local holders of each scope: each year (or all, 0) × each division (or all, "")."""
+    year = H.year if by_year else literal(0)
+    division = H.cpv_division if by_division else literal("")
+    groups = [H.company_id, *([H.year] if by_year else []), *([H.cpv_division] if by_division else [])]
+    amount = func.sum(H.share_eur)
+    partition = [g for g in groups[1:]] or None
+    ranked = (
+        select(
+            year.label("year"), division.label("cpv_division"),
+            func.row_number().over(partition_by=partition, order_by=(amount.desc(), H.company_id)).label("rank"),
+            H.company_id, func.max(H.name).label("name"), func.max(H.commune_insee).label("commune_insee"),
+            amount.label("amount_eur"), func.count().label("contracts"),
+            func.sum(case((H.ours, 1), else_=0)).label("ours"),
+        )
+        .where(H.counted.is_(True), H.local.is_(True), H.company_id.is_not(None))
+        .where(*([H.year.is_not(None)] if by_year else []), *([H.cpv_division.is_not(None)] if by_division else []))
+        .group_by(*groups)
+        .subquery()
+    )  # fmt: skip
+    columns = ["year", "cpv_division", "rank", "company_id", "name", "commune_insee", "amount_eur", "contracts", "ours"]
+    stmt = select(*(ranked.c[name] for name in columns)).where(ranked.c.rank <= TOP)
+    session.execute(insert(ImpactTopHolder).from_select(columns, stmt))
+
+
+def _first(session: Session) -> None:
+    first = (
+        select(H.company_id, func.min(H.award_date).label("day"))
+        .where(H.company_id.is_not(None), H.counted.is_(True), H.award_date.is_not(None))
+        .group_by(H.company_id)
+        .subquery()
+    )
+    stmt = select(
+        H.company_id, H.contract_id, H.award_date, H.cpv_division, H.buyer_id, H.territory, H.name, H.commune_insee,
+        H.share_eur,
+    ).join(first, and_(first.c.company_id == H.company_id, first.c.day == H.award_date)).where(
+        H.ours.is_(True), H.counted.is_(True)
+    )  # fmt: skip
+    columns = [
+        "company_id", "contract_id", "award_date", "cpv_division", "buyer_id", "territory", "name", "commune_insee",
+        "amount_eur",
+    ]  # fmt: skip
+    session.execute(insert(ImpactFirstContract).from_select(columns, stmt))
