@@ -28,10 +28,10 @@ class Holder:
 
 def top_holders(session: Session, filters: Filters, limit: int = TOP) -> list[Holder]:
     year = _whole_year(filters)
-    if year is not None and not filters.territory and not filters.buyer:
+    if year is not None and not filters.buyer:
         stmt = (
             select(T.company_id, T.name, T.commune_insee, T.amount_eur, T.contracts, T.ours)
-            .where(T.year == year, T.cpv_division == (filters.division or ""))
+            .where(T.year == year, T.cpv_division == (filters.division or ""), T.territory == (filters.territory or ""))
             .order_by(T.rank)
             .limit(limit)
         )

@@ -191,10 +191,12 @@ def _totals(values) -> dict:
 
 def _in_territory(session: Session, filters: Filters, key: str | None = None) -> dict:
     """Local amount and count of contracts with a holder in the chosen territory, per ``key`` if given."""
-    if filters.on_quarters() and not filters.buyer and key != "buyer":  # places are not summed by buyer
-        column = {"year": P.year, "period": P.period, "division": P.cpv_division}.get(key)
+    if filters.on_quarters():
+        by_buyer = bool(filters.buyer) or key == "buyer"
+        column = {"year": P.year, "period": P.period, "division": P.cpv_division, "buyer": P.buyer_id}.get(key)
         stmt = select(*(() if column is None else (column,)), summed(P.amount_eur), summed(P.contracts))
-        stmt = on_place_rollup(stmt.where(P.level == "territory", P.place == filters.territory), filters)
+        stmt = stmt.where(P.level == ("buyer" if by_buyer else "territory"), P.place == filters.territory)
+        stmt = buyer_filter(on_place_rollup(stmt, filters), P.buyer_id, filters.buyer)
     else:
         column = {"year": H.year, "period": H.year * 10 + H.quarter, "division": H.cpv_division,
                   "buyer": H.buyer_id}.get(key)  # fmt: skip

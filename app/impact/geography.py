@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from app.impact.figures import ZERO, Filters, on_place_rollup, summed
+from app.impact.figures import ZERO, Filters, buyer_filter, on_place_rollup, summed
 from app.impact.models import ImpactPlaceRollup as P
 from app.impact.models import ImpactShare as H
 from app.reference.models import Commune
@@ -47,8 +47,11 @@ def by_territory(session: Session, filters: Filters) -> list[Place]:
 
 def _local(session: Session, filters: Filters, group) -> dict:
     level = "commune" if group is H.commune_insee else "territory"
-    if filters.on_quarters() and not filters.buyer:
+    if filters.buyer and level == "territory":
+        level = "buyer"  # the territories are summed by buyer too; the communes are not
+    if filters.on_quarters() and not (filters.buyer and level == "commune"):
         stmt = select(P.place, summed(P.amount_eur), summed(P.contracts)).where(P.level == level)
+        stmt = buyer_filter(stmt, P.buyer_id, filters.buyer)
         if filters.territory:
             stmt = stmt.where(
                 P.place.in_(TERRITORIES[filters.territory]) if level == "commune" else P.place == filters.territory

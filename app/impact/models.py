@@ -111,8 +111,9 @@ class ImpactRollup(Base):
 
 
 class ImpactPlaceRollup(Base):
-    """The local amount by quarter, CPV division and place: a commune (``level`` "commune") or a territory
-    ("territory"); ``contracts`` counts the contracts with a holder there, once each."""
+    """The local amount by quarter, CPV division and place: a commune (``level`` "commune"), a territory
+    ("territory"), or a territory for one buyer ("buyer": ``buyer_id`` set); ``contracts`` counts the contracts
+    with a holder there, once each."""
 
     __tablename__ = "impact_place_rollup"
     __table_args__ = (Index("ix_impact_place_rollup_level", "level", "place", "period"),)
@@ -120,6 +121,7 @@ class ImpactPlaceRollup(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     level: Mapped[str] = mapped_column(String(10))
     place: Mapped[str] = mapped_column(String(40))
+    buyer_id: Mapped[str | None] = mapped_column(String(20))
     period: Mapped[int | None]
     year: Mapped[int | None]
     cpv_division: Mapped[str | None] = mapped_column(String(2))
@@ -128,15 +130,16 @@ class ImpactPlaceRollup(Base):
 
 
 class ImpactTopHolder(Base):
-    """The local holders that took the most, ranked for each year (or all years, ``year`` 0) and each CPV division
-    (or all, ``cpv_division`` ""): the first ``TOP`` of each."""
+    """The local holders that took the most, ranked for each year (or all years, ``year`` 0), each CPV division (or
+    all, ``cpv_division`` "") and each territory (or the whole Métropole, ``territory`` ""): the first ``TOP``."""
 
     __tablename__ = "impact_top_holder"
-    __table_args__ = (Index("ix_impact_top_holder_scope", "year", "cpv_division", "rank"),)
+    __table_args__ = (Index("ix_impact_top_holder_scope", "year", "cpv_division", "territory", "rank"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int]
     cpv_division: Mapped[str] = mapped_column(String(2))
+    territory: Mapped[str] = mapped_column(String(40))
     rank: Mapped[int]
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"))
     name: Mapped[str | None] = mapped_column(String(300))

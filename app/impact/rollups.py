@@ -5,6 +5,8 @@ holders of each year and division (``ImpactTopHolder``); the companies whose fir
 
 from __future__ import annotations
 
+import itertools
+
 from sqlalchemy import and_, case, delete, distinct, func, insert, literal, select
 from sqlalchemy.orm import Session
 
@@ -24,11 +26,10 @@ def rebuild(session: Session) -> None:
     for model in (ImpactRollup, ImpactPlaceRollup, ImpactTopHolder, ImpactFirstContract):
         session.execute(delete(model))
     _contracts(session)
-    for level, column in (("commune", H.commune_insee), ("territory", H.territory)):
+    for level, column in (("commune", H.commune_insee), ("territory", H.territory), ("buyer", H.territory)):
         _places(session, level, column)
-    for by_year in (False, True):
-        for by_division in (False, True):
-            _top(session, by_year, by_division)
+    for by_year, by_division, by_territory in itertools.product((False, True), repeat=3):
+        _top(session, by_year, by_division, by_territory)
     _first(session)
 
 
@@ -67,28 +68,32 @@ def _contracts(session: Session) -> None:
 
 def _places(session: Session, level: str, column) -> None:
     period = period_of(H)
+    buyer = H.buyer_id if level == "buyer" else literal(None)
+    keys = (column, period, H.year, H.cpv_division, *([H.buyer_id] if level == "buyer" else []))
     stmt = (
         select(
-            literal(level), column, period, H.year, H.cpv_division, func.sum(H.share_eur),
+            literal(level), column, buyer, period, H.year, H.cpv_division, func.sum(H.share_eur),
             func.count(distinct(H.contract_id)),
         )
         .where(H.counted.is_(True), H.local.is_(True), column.is_not(None))
-        .group_by(column, period, H.year, H.cpv_division)
+        .group_by(*keys)
     )  # fmt: skip
-    columns = ["level", "place", "period", "year", "cpv_division", "amount_eur", "contracts"]
+    columns = ["level", "place", "buyer_id", "period", "year", "cpv_division", "amount_eur", "contracts"]
     session.execute(insert(ImpactPlaceRollup).from_select(columns, stmt))
 
 
-def _top(session: Session, by_year: bool, by_division: bool) -> None:
-    """The first ``TOP`` local holders of each scope: each year (or all, 0) × each division (or all, "")."""
+def _top(session: Session, by_year: bool, by_division: bool, by_territory: bool) -> None:
+    """The first ``TOP`` local holders of each scope: each year (or all, 0) × division (or all, "") × territory."""
     year = H.year if by_year else literal(0)
     division = H.cpv_division if by_division else literal("")
+    territory = H.territory if by_territory else literal("")
     groups = [H.company_id, *([H.year] if by_year else []), *([H.cpv_division] if by_division else [])]
+    groups += [H.territory] if by_territory else []
     amount = func.sum(H.share_eur)
     partition = [g for g in groups[1:]] or None
     ranked = (
         select(
-            year.label("year"), division.label("cpv_division"),
+            year.label("year"), division.label("cpv_division"), territory.label("territory"),
             func.row_number().over(partition_by=partition, order_by=(amount.desc(), H.company_id)).label("rank"),
             H.company_id, func.max(H.name).label("name"), func.max(H.commune_insee).label("commune_insee"),
             amount.label("amount_eur"), func.count().label("contracts"),
@@ -96,10 +101,12 @@ def _top(session: Session, by_year: bool, by_division: bool) -> None:
         )
         .where(H.counted.is_(True), H.local.is_(True), H.company_id.is_not(None))
         .where(*([H.year.is_not(None)] if by_year else []), *([H.cpv_division.is_not(None)] if by_division else []))
+        .where(*([H.territory.is_not(None)] if by_territory else []))
         .group_by(*groups)
         .subquery()
     )  # fmt: skip
-    columns = ["year", "cpv_division", "rank", "company_id", "name", "commune_insee", "amount_eur", "contracts", "ours"]
+    columns = ["year", "cpv_division", "territory", "rank", "company_id", "name", "commune_insee", "amount_eur",
+               "contracts", "ours"]  # fmt: skip
     stmt = select(*(ranked.c[name] for name in columns)).where(ranked.c.rank <= TOP)
     session.execute(insert(ImpactTopHolder).from_select(columns, stmt))
 

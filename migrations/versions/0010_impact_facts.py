@@ -21,6 +21,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('level', sa.String(length=10), nullable=False),
     sa.Column('place', sa.String(length=40), nullable=False),
+    sa.Column('buyer_id', sa.String(length=20), nullable=True),
     sa.Column('period', sa.Integer(), nullable=True),
     sa.Column('year', sa.Integer(), nullable=True),
     sa.Column('cpv_division', sa.String(length=2), nullable=True),
@@ -70,6 +71,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('cpv_division', sa.String(length=2), nullable=False),
+    sa.Column('territory', sa.String(length=40), nullable=False),
     sa.Column('rank', sa.Integer(), nullable=False),
     sa.Column('company_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=300), nullable=True),
@@ -81,7 +83,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_impact_top_holder'))
     )
     with op.batch_alter_table('impact_top_holder', schema=None) as batch_op:
-        batch_op.create_index('ix_impact_top_holder_scope', ['year', 'cpv_division', 'rank'], unique=False)
+        batch_op.create_index('ix_impact_top_holder_scope', ['year', 'cpv_division', 'territory', 'rank'], unique=False)
 
     op.create_table('impact_contract',
     sa.Column('contract_id', sa.Integer(), nullable=False),
