@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from datetime import date
 
 from sqlalchemy import select, text
 
@@ -40,11 +41,11 @@ YEARS = tuple(range(2019, 2027))
 AIX = "Pays d'Aix"
 FILTERS = {
     "none": {},
-    "year": {"du": "2025-01-01", "au": "2025-12-31"},
+    "year": {"annee": "2025"},
     "division": {"division": "45"},
     "territory": {"territoire": AIX},
     "buyer": {"acheteur": buyer_siret(3)},
-    "year+division+territory": {"du": "2025-01-01", "au": "2025-12-31", "division": "45", "territoire": AIX},
+    "quarter+division+territory": {"annee": "2025", "trimestre": "2", "division": "45", "territoire": AIX},
 }
 
 
@@ -84,12 +85,12 @@ def _analyse(session) -> None:
 def baseline(session, filters: dict) -> None:
     """The headline, by year, by CPV division and by commune, in plain SQL over the stored contracts."""
     where, params = ["1 = 1"], {}
-    if "du" in filters:
-        where.append("c.award_date >= :du")
-        params["du"] = filters["du"]
-    if "au" in filters:
-        where.append("c.award_date <= :au")
-        params["au"] = filters["au"]
+    if "annee" in filters:
+        year, quarter = int(filters["annee"]), int(filters.get("trimestre", 0))
+        first, last = (quarter, quarter) if quarter else (1, 4)
+        end = date(year + 1, 1, 1) if last == 4 else date(year, 3 * last + 1, 1)
+        where.append("c.award_date >= :start AND c.award_date < :end")
+        params |= {"start": date(year, 3 * first - 2, 1), "end": end}
     if "division" in filters:
         where.append("substr(c.cpv, 1, 2) = :division")
         params["division"] = filters["division"]

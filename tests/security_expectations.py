@@ -186,7 +186,7 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "awards.upload": (
         Case("/operateur/attributions", get=OPERATOR, post=(302, 403, 403, 403, 200, 403), data={"award_file": AWARD}),
     ),
-    "impact.dashboard": (Case("/operateur/retombees?du=2026-01-01&division=45", get=OPERATOR),),
+    "impact.dashboard": (Case("/operateur/retombees?annee=2026&division=45", get=OPERATOR),),
     "impact.download": (
         Case("/operateur/retombees/divisions.csv", get=OPERATOR),
         Case("/operateur/retombees/communes.xlsx?territoire=Pays%20d%27Aix", get=OPERATOR),

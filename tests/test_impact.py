@@ -252,7 +252,7 @@ def test_the_dashboard_shows_the_figures_computed_by_hand(contracts, operator):
 
 
 def test_the_filters_stay_in_the_url_and_combine(contracts, operator):
-    page = _page(operator.get("/operateur/retombees?du=2026-01-01&au=2026-12-31&division=45"))
+    page = _page(operator.get("/operateur/retombees?annee=2026&division=45"))
     assert "Marchés 3 pour 405\u202f000 € HT" in page
     tree = html.fromstring(operator.get("/operateur/retombees?division=45&territoire=Pays+d%27Aix").data)
     links = tree.xpath("//a[normalize-space()='XLSX']/@href")
@@ -262,11 +262,13 @@ def test_the_filters_stay_in_the_url_and_combine(contracts, operator):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("du=2026-12-31&au=2026-01-01", "La date de fin est avant la date de début."),
+        ("trimestre=2", "Choisissez l'année de ce trimestre."),
+        ("annee=1066", "Une année entre 1900 et 2100."),
+        ("annee=2026&trimestre=5", "N'est pas un choix valide"),
         ("division=4x", "Une division CPV s'écrit en deux chiffres"),
         ("acheteur=123", "Un SIRET a 14 chiffres, un SIREN 9."),
         ("territoire=Lyon", "N'est pas un choix valide"),
-        ("du=hier", "date"),
+        ("annee=deux-mille", "entier"),
     ],
 )
 def test_a_bad_filter_is_said_on_its_field_and_the_page_still_answers(contracts, operator, query, message):

@@ -1,11 +1,13 @@
-"""The dashboard's filters: a GET form, so that a filtered view is a URL one can keep and send."""
+"""The dashboard's filters: a GET form, so that a filtered view is a URL one can keep and send. The period is a year
+or one of its quarters: what the rollups are summed by."""
 
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
-from wtforms import DateField, SelectChoice, SelectField, StringField, ValidationError
-from wtforms.validators import Optional
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, ValidationError
+from wtforms.validators import NumberRange, Optional
 
 from app.forms import FrenchForm
 from app.impact.figures import Filters
@@ -23,8 +25,14 @@ class ImpactFilterForm(FrenchForm):
     class Meta:
         csrf = False
 
-    du = DateField("Attribués à partir du", validators=[Optional()])
-    au = DateField("Attribués jusqu'au", validators=[Optional()])
+    annee = IntegerField(
+        "Année d'attribution", validators=[Optional(), NumberRange(1900, 2100, "Une année entre 1900 et 2100.")]
+    )
+    trimestre = SelectField(
+        "Trimestre",
+        choices=[SelectChoice("", "L'année entière"), *(SelectChoice(str(q), f"T{q}") for q in range(1, 5))],
+        default="",
+    )
     division = StringField(
         "Division CPV", filters=[_digits], description="Les deux premiers chiffres du code CPV : 45 pour les travaux."
     )
@@ -35,9 +43,9 @@ class ImpactFilterForm(FrenchForm):
     )
     acheteur = StringField("Acheteur (SIRET ou SIREN)", filters=[_digits])
 
-    def validate_au(self, field: DateField) -> None:
-        if field.data and self.du.data and field.data < self.du.data:
-            raise ValidationError("La date de fin est avant la date de début.")
+    def validate_trimestre(self, field: SelectField) -> None:
+        if field.data and self.annee.data is None:
+            raise ValidationError("Choisissez l'année de ce trimestre.")
 
     def validate_division(self, field: StringField) -> None:
         if field.data and not _DIVISION.fullmatch(field.data):
@@ -48,9 +56,14 @@ class ImpactFilterForm(FrenchForm):
             raise ValidationError("Un SIRET a 14 chiffres, un SIREN 9.")
 
     def filters(self) -> Filters:
+        start = end = None
+        if self.annee.data is not None:
+            first, last = (int(self.trimestre.data),) * 2 if self.trimestre.data else (1, 4)
+            start = date(self.annee.data, 3 * first - 2, 1)
+            end = date(self.annee.data + (last == 4), 1 if last == 4 else 3 * last + 1, 1) - timedelta(days=1)
         return Filters(
-            date_from=self.du.data,
-            date_to=self.au.data,
+            date_from=start,
+            date_to=end,
             division=self.division.data or None,
             territory=self.territoire.data or None,
             buyer=self.acheteur.data or None,
