@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from app.accounts.models import OrganisationKind
 from app.awards.importing import FileImport
 from app.awards.model import Contract, GroupementForm, Holder, IdType, Modification, Role, Source
+from app.awards.models import ContractHolder
 from app.awards.store import Store
 from app.consortium.models import Assignment, Groupement
 from app.impact import charts, facts
@@ -370,3 +371,10 @@ def test_the_rollups_give_what_the_facts_give(contracts, session, monkeypatch, f
     monkeypatch.setattr("app.impact.companies._whole_year", lambda filters: None)
     assert {slug: build(session, filters).rows for slug, build in TABLES.items()} == from_rollups
     assert headline(session, filters) == headline_rollups
+
+
+def test_a_company_page_shows_its_demonstration_contracts_as_such(runner, operator, session, world):
+    runner.invoke(args=["impact", "demo", "--contracts", "400", "--year", "2025"])
+    held = session.scalar(select(ContractHolder.company_id).where(ContractHolder.company_id.is_not(None)).limit(1))
+    response = operator.get(f"/entreprises/{held}")
+    assert response.status_code == 200 and "démonstration" in _page(response)
