@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.consortium.recommendations.views import bp as recommendations
     from app.consortium.web.views import bp as consortium
     from app.impact.views import bp as impact
+    from app.impact.views import buyers
     from app.main.views import bp as main
     from app.tenders.views import bp as tenders
 
@@ -99,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
         capacity,
         awards,
         impact,
+        buyers,
     )
     for blueprint in pages:
         app.register_blueprint(blueprint)

@@ -83,6 +83,7 @@ RULES: dict[str, Rule] = {
     "review_claims": _operator,  # the queue of pending and contested claims; withdrawing a verified one
     "import_awards": _operator,  # award notices and DECP files: who won, shown to everyone
     "view_impact": _operator,  # the « retombées » of the whole Métropole
+    "view_buyer": _signed_in,  # a public buyer's contracts and shares: public data (DECP, award notices)
     "manage_account": _signed_in,  # one's own password
     "import_tender": lambda u, _obj: _signed_in(u, None) and bool(u.memberships),
     # Requirements of a lot are edited by the organisation that imported the notice, and by operators.

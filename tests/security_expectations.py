@@ -191,6 +191,10 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
         Case("/operateur/retombees/divisions.csv", get=OPERATOR),
         Case("/operateur/retombees/communes.xlsx?territoire=Pays%20d%27Aix", get=OPERATOR),
     ),
+    "buyers.buyer": (
+        Case("/acheteurs/21130055300016", get=SIGNED_IN),
+        Case("/acheteurs/pas-un-siret", get=(302, 404, 404, 404, 404, 404)),
+    ),
     "impact.recompute": (Case("/operateur/retombees/recalcul", post=OPERATOR_ACTS),),
     "passwords.account": (
         Case("/compte", get=SIGNED_IN, post=REDIRECTED, data={"current_password": PASSWORD} | NEW_PASSWORD),

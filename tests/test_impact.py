@@ -378,3 +378,19 @@ def test_a_company_page_shows_its_demonstration_contracts_as_such(runner, operat
     held = session.scalar(select(ContractHolder.company_id).where(ContractHolder.company_id.is_not(None)).limit(1))
     response = operator.get(f"/entreprises/{held}")
     assert response.status_code == 200 and "démonstration" in _page(response)
+
+
+def test_a_buyer_page_shows_its_contracts_beside_everyone_s_with_the_legal_reminder(contracts, app, make_user):
+    buyer = Browser(app.test_client())
+    buyer.login(make_user("achats@ville.fr", kind=OrganisationKind.PUBLIC_BUYER, organisation_name="Ville").email)
+    response = buyer.get(f"/acheteurs/{BUYER}")
+    assert response.status_code == 200
+    page = _page(response)
+    assert "Ville de Marseille" in page and "Information de sourcing, pas critère d'attribution." in page
+    assert "Marchés 5 5" in page  # every contract of the set is the Ville de Marseille's
+    assert "Part locale du montant 76,7 % 76,7 %" in page
+    assert "publié aussi par une autre source, compté une fois" in page  # C, listed but not counted
+    other = "21130001000019"
+    assert "Aucun marché attribué connu" in _page(buyer.get(f"/acheteurs/{other}"))
+    assert "Marchés 1 1" in _page(buyer.get(f"/acheteurs/{BUYER[:9]}?annee=2025"))  # by SIREN, one year: D
+    assert buyer.get("/acheteurs/123").status_code == 404

@@ -3,6 +3,9 @@ each table downloadable as CSV and XLSX."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
@@ -10,6 +13,7 @@ from app.db import get_session
 from app.formatting import number_fr
 from app.forms import FrenchForm, form_status
 from app.impact import charts, facts
+from app.impact.contracts import buyer_contracts, buyer_name
 from app.impact.downloads import CSV_TYPE, XLSX_TYPE, as_csv, as_xlsx
 from app.impact.figures import Filters, by_division, by_quarter, headline
 from app.impact.forms import ImpactFilterForm
@@ -20,6 +24,7 @@ from app.permissions import authorize
 from app.reference.models import Commune
 
 bp = Blueprint("impact", __name__, url_prefix="/operateur/retombees")
+BUYER_ID = re.compile(r"\d{9}(\d{5})?")
 
 ON_PAGE = (
     "annees",
@@ -125,3 +130,35 @@ def _described(filters: Filters) -> str:
         f"acheteur {filters.buyer}" if filters.buyer else "",
     ]
     return ", ".join(s for s in said if s) or "tous les marchés connus"
+
+
+buyers = Blueprint("buyers", __name__, url_prefix="/acheteurs")
+
+
+@buyers.get("/<buyer_id>")
+@login_required
+def buyer(buyer_id: str) -> tuple[str, int]:
+    """A public buyer's contracts and shares beside the Métropole's, by CPV division: from public data (the DECP
+    and award notices), for every signed-in user; sourcing information, never an award criterion."""
+    authorize("view_buyer")
+    if not BUYER_ID.fullmatch(buyer_id):
+        abort(404)
+    session = get_session()
+    form = ImpactFilterForm(request.args)
+    period = _filters(form)
+    mine = replace(period, buyer=buyer_id, division=None, territory=None)
+    everyone = replace(period, division=None, territory=None)
+    top = headline(session, mine)
+    metropole = {row.key: row for row in by_division(session, everyone)}
+    return render_template(
+        "impact/buyer.html",
+        buyer_id=buyer_id,
+        name=buyer_name(session, buyer_id),
+        form=form,
+        top=top,
+        metropole=headline(session, everyone),
+        divisions=[(row, metropole.get(row.key)) for row in by_division(session, mine)],
+        contracts=buyer_contracts(session, buyer_id, mine),
+        plain=plain,
+        split_labels=SPLIT_LABELS,
+    ), form_status(form)
