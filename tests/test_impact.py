@@ -29,10 +29,11 @@ from sqlalchemy import func, select
 
 from app.accounts.models import OrganisationKind
 from app.awards.importing import FileImport
-from app.awards.model import Contract, GroupementForm, Holder, IdType, Modification, Role, Source
+from app.awards.model import Contract, GroupementForm, Holder, IdType, Modification, Role, Source, Subcontract
 from app.awards.models import ContractHolder
 from app.awards.store import Store
 from app.consortium.models import Assignment, Groupement
+from app.formatting import number_fr
 from app.impact import charts, facts
 from app.impact.companies import top_holders
 from app.impact.demo import generate_contracts
@@ -84,6 +85,7 @@ def contracts(app, session, make_user, world):
     b = _contract(
         Source.DECP, "B", "120000", date(2026, 3, 10), "45260000",
         _holder("Couvreurs d'Aubagne", siret(4), Role.MANDATAIRE), _holder("Lyon Bâtiment", LYON, Role.COTRAITANT),
+        subcontracts=(Subcontract("Charpentes de Pertuis", siret(5), IdType.SIRET, Decimal(20000), date(2026, 5, 1)),),
     )  # fmt: skip
     c = _contract(
         Source.BOAMP, "C", "120000", date(2026, 3, 10), "45261000",
@@ -133,6 +135,7 @@ def test_the_figures_are_those_computed_by_hand(contracts, session, world):
     assert top.sme_amount_eur == 195000 + 60000 + 0 + 0 + 60000  # D is a large group's, E's size is unknown
     assert top.sme_contracts == 3
     assert top.unidentified_contracts == 1 and top.ours_contracts == 1 and top.ours_amount_eur == 195000
+    assert (top.subcontract_amount_eur, top.local_subcontract_amount_eur) == (20000, 20000)  # apart from the shares
     assert top.equal_split_contracts == 2  # B and F; A follows its split table, D and E have one holder
 
     divisions = {
@@ -394,3 +397,15 @@ def test_a_buyer_page_shows_its_contracts_beside_everyone_s_with_the_legal_remin
     assert "Aucun marché attribué connu" in _page(buyer.get(f"/acheteurs/{other}"))
     assert "Marchés 1 1" in _page(buyer.get(f"/acheteurs/{BUYER[:9]}?annee=2025"))  # by SIREN, one year: D
     assert buyer.get("/acheteurs/123").status_code == 404
+
+
+def test_a_company_page_names_its_local_partners_and_its_sub_contracting(contracts, operator, world):
+    response = operator.get(f"/entreprises/{world.companies[3]}")
+    (table,) = html.fromstring(response.data).xpath("//table[starts-with(caption, 'Entreprises de la Métropole')]")
+    rows = [[" ".join(cell.text_content().split()) for cell in row] for row in table.xpath("tbody/tr")]
+    share = contracts[world.companies[2]] * 195000 / sum(contracts.values())
+    plumber = ["Plomberie de la Joliette", "1", number_fr(share).replace("\u202f", " ")]  # A, its split table
+    assert plumber in rows and ["Charpentes de Pertuis", "1", "30 000"] in rows  # F
+    assert not [row for row in rows if "Lyon" in row[0]]  # F's firm of Lyon is not local
+    pertuis = _page(operator.get(f"/entreprises/{world.companies[5]}"))
+    assert "Sous-traitance déclarée" in pertuis and "Marché B" in pertuis and "20\u202f000" in pertuis
