@@ -195,6 +195,7 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
         Case("/acheteurs/21130055300016", get=SIGNED_IN),
         Case("/acheteurs/pas-un-siret", get=(302, 404, 404, 404, 404, 404)),
     ),
+    "impact.report_pdf": (Case("/operateur/retombees/rapport.pdf?annee=2026", get=OPERATOR),),
     "impact.recompute": (Case("/operateur/retombees/recalcul", post=OPERATOR_ACTS),),
     "passwords.account": (
         Case("/compte", get=SIGNED_IN, post=REDIRECTED, data={"current_password": PASSWORD} | NEW_PASSWORD),

@@ -25,6 +25,7 @@ from decimal import Decimal
 import pytest
 from lxml import html
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from app.accounts.models import OrganisationKind
@@ -409,3 +410,15 @@ def test_a_company_page_names_its_local_partners_and_its_sub_contracting(contrac
     assert not [row for row in rows if "Lyon" in row[0]]  # F's firm of Lyon is not local
     pertuis = _page(operator.get(f"/entreprises/{world.companies[5]}"))
     assert "Sous-traitance déclarée" in pertuis and "Marché B" in pertuis and "20\u202f000" in pertuis
+
+
+def test_the_printable_report_holds_the_page_s_figures(contracts, operator):
+    response = operator.get("/operateur/retombees/rapport.pdf?annee=2026")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    text = re.sub(r"\s+", " ", text.replace("\u202f", " "))
+    assert "Retombées dans la Métropole" in text and "du 2026-01-01, au 2026-12-31" in text
+    assert "Marchés 4" in text and "Montant attribué (€ HT) 435 000" in text
+    assert "Part locale du montant 72,4 %" in text  # 315,000 / 435,000
+    assert operator.get("/operateur/retombees/rapport.pdf?trimestre=3").status_code == 400

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from app.consortium.documents.rendering import render_pdf
 from app.db import get_session
 from app.formatting import number_fr
 from app.forms import FrenchForm, form_status
@@ -55,10 +57,30 @@ def dashboard() -> tuple[str, int]:
     form = ImpactFilterForm(request.args)
     filters = _filters(form)
     session = get_session()
-    tables = {slug: TABLES[slug](session, filters) for slug in ON_PAGE}
-    communes = TABLES["communes"](session, filters)
+    tables, pictures = _tables_and_pictures(session, filters)
+    return render_template(
+        "impact/dashboard.html",
+        form=form,
+        top=headline(session, filters),
+        tables={slug: tables[slug] for slug in ON_PAGE},
+        communes=tables["communes"],
+        pictures=pictures,
+        plain=plain,
+        split_labels=SPLIT_LABELS,
+        national=NATIONAL,
+        state=session.get(ImpactState, 1),
+        stale=facts.is_stale(session),
+        recompute_form=RecomputeForm(),
+        query=request.args.to_dict(),
+    ), form_status(form)
+
+
+def _tables_and_pictures(session, filters: Filters) -> tuple[dict, dict]:
+    tables = {slug: build(session, filters) for slug, build in TABLES.items()}
     positions = {c.insee_code: (c.latitude, c.longitude) for c in session.query(Commune)}
-    spots = [charts.Spot(row[0], *positions[row[1]], float(row[4])) for row in communes.rows if row[1] in positions]
+    spots = [
+        charts.Spot(row[0], *positions[row[1]], float(row[4])) for row in tables["communes"].rows if row[1] in positions
+    ]
     quarters = [
         charts.Bar(r.label, float(r.local_amount_eur), float(r.amount_eur)) for r in by_quarter(session, filters)
     ]
@@ -73,21 +95,33 @@ def dashboard() -> tuple[str, int]:
         "divisions": charts.share_bars(divisions, "Part locale du montant par division CPV", "graphique-divisions"),
         "communes": charts.commune_map(spots, "Montant local par commune de la Métropole", "carte-communes"),
     }
-    return render_template(
-        "impact/dashboard.html",
-        form=form,
+    return tables, pictures
+
+
+@bp.get("/rapport.pdf")
+@login_required
+def report_pdf() -> Response:
+    """The printable report: the same figures, tables and pictures as the page, for the period chosen."""
+    authorize("view_impact")
+    form = ImpactFilterForm(request.args)
+    if not form.validate():
+        abort(400)
+    filters = form.filters()
+    session = get_session()
+    tables, pictures = _tables_and_pictures(session, filters)
+    html = render_template(
+        "impact/report.html",
+        period=_described(filters),
+        today=date.today(),
         top=headline(session, filters),
         tables=tables,
-        communes=communes,
         pictures=pictures,
         plain=plain,
         split_labels=SPLIT_LABELS,
         national=NATIONAL,
-        state=session.get(ImpactState, 1),
-        stale=facts.is_stale(session),
-        recompute_form=RecomputeForm(),
-        query=request.args.to_dict(),
-    ), form_status(form)
+    )
+    headers = {"Content-Disposition": 'attachment; filename="retombees-rapport.pdf"'}
+    return Response(render_pdf(html), mimetype="application/pdf", headers=headers)
 
 
 @bp.post("/recalcul")
