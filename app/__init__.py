@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.consortium.documents.views import bp as documents
     from app.consortium.recommendations.views import bp as recommendations
     from app.consortium.web.views import bp as consortium
+    from app.impact.purchasing.views import bp as purchasing
     from app.impact.views import bp as impact
     from app.impact.views import buyers
     from app.main.views import bp as main
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
         awards,
         impact,
         buyers,
+        purchasing,
     )
     for blueprint in pages:
         app.register_blueprint(blueprint)

@@ -23,6 +23,7 @@ from app.consortium.models import (
     TenderFit,
 )
 from app.impact.models import ImpactContract, ImpactShare, ImpactState
+from app.impact.purchasing.models import Pledge, Purchase, PurchaseFile
 from app.reference.models import Commune, CpvCode, NutsRegion
 from app.tenders.models import LotRequirement, Tender, TenderLot, TenderRevision
 
@@ -52,8 +53,11 @@ __all__ = [
     "Membership",
     "NutsRegion",
     "Organisation",
+    "Pledge",
     "Proposal",
     "ProposalMember",
+    "Purchase",
+    "PurchaseFile",
     "SolverRun",
     "Tender",
     "TenderFit",

@@ -84,6 +84,10 @@ RULES: dict[str, Rule] = {
     "import_awards": _operator,  # award notices and DECP files: who won, shown to everyone
     "view_impact": _operator,  # the « retombées » of the whole Métropole
     "view_buyer": _signed_in,  # a public buyer's contracts and shares: public data (DECP, award notices)
+    # A large group's purchases are its own: its members upload and read them, nobody else (not the operator).
+    "manage_purchases": lambda u, org: _member_of(u, org) and org.kind is OrganisationKind.LARGE_GROUP,
+    # The MBA pledge is signed for an organisation by its administrators (the operator signs nothing).
+    "sign_pledge": lambda u, org: _admin_of(u, org) and org.kind is not OrganisationKind.OPERATOR,
     "manage_account": _signed_in,  # one's own password
     "import_tender": lambda u, _obj: _signed_in(u, None) and bool(u.memberships),
     # Requirements of a lot are edited by the organisation that imported the notice, and by operators.

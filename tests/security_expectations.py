@@ -14,6 +14,7 @@ from tests.databases import PASSWORD
 from tests.security_world import EMAILS
 
 NOTICE = Path(__file__).parent / "fixtures" / "notices" / "eforms_cn_marseille_travaux.xml"
+PURCHASES = b"siret;montant_ht;date;categorie\n" + siret(2).encode() + b";1250,00;2026-03-05;Plomberie\n"
 AWARD = eforms_award("procedure-inconnue", "LOT-0001", [("Électricité du Vieux-Port", siret(1))])
 
 
@@ -196,6 +197,23 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
         Case("/acheteurs/pas-un-siret", get=(302, 404, 404, 404, 404, 404)),
     ),
     "impact.report_pdf": (Case("/operateur/retombees/rapport.pdf?annee=2026", get=OPERATOR),),
+    "purchasing.purchases": (
+        Case(
+            "/organisations/{organisation}/achats",
+            get=OWNER,
+            post=OWNER,
+            data={"purchases": PURCHASES},
+        ),
+    ),
+    "purchasing.pledge": (
+        Case(
+            "/organisations/{organisation}/engagement",
+            get=(302, 403, 403, 200, 403, 403),  # its administrators sign for the organisation
+            post=(302, 403, 403, 302, 403, 403),
+            data={"signed_on": "2026-01-15", "signatory": "Jeanne Martin, présidente", "target_percent": "40"},
+        ),
+    ),
+    "purchasing.template": (Case("/achats/modele.csv", get=SIGNED_IN),),
     "impact.recompute": (Case("/operateur/retombees/recalcul", post=OPERATOR_ACTS),),
     "passwords.account": (
         Case("/compte", get=SIGNED_IN, post=REDIRECTED, data={"current_password": PASSWORD} | NEW_PASSWORD),

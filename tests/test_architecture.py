@@ -115,6 +115,7 @@ PURE_MODULES = {
     "app/impact/shares.py": set(),
     "app/impact/charts.py": {"markupsafe"},
     "app/impact/demo.py": set(),
+    "app/impact/purchasing/reading.py": {"facturx"},
     **{
         f"app/companies/{name}.py": set()
         for name in ("identifiers", "records", "sizes", "naf_cpv", "sirene", "demo", "demo_data", "legal_forms")

@@ -49,8 +49,8 @@ from tests.conftest import Browser
 from tests.consortium_data import add_large_group, build_world, formed_groupement, siret
 
 BUYER = "21130055300016"  # Ville de Marseille
-LYON = "79877335600017"  # a firm of Lyon: a valid SIRET the register does not hold
-LYON_2 = "81234567800011"
+LYON = "79877335400013"  # a firm of Lyon: a valid SIRET the register does not hold
+LYON_2 = "81234567600017"
 MEMBERS = ("Électricité du Vieux-Port", "Plomberie de la Joliette", "Toitures d'Allauch")
 
 

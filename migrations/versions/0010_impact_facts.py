@@ -1,4 +1,4 @@
-"""Retombées: what each contract counts for, per contract and per holder, their rollups, and how far they are computed
+"""Retombées: what each contract counts for, their rollups, how far they are computed; the MBA pledge and a large group's purchases
 
 Revision ID: 0010
 Revises: 0009
@@ -67,6 +67,35 @@ def upgrade() -> None:
     sa.Column('register_version', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_impact_state'))
     )
+    op.create_table('pledge',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('signed_on', sa.Date(), nullable=False),
+    sa.Column('signatory', sa.String(length=200), nullable=False),
+    sa.Column('target_share', sa.Numeric(precision=5, scale=4), nullable=True),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_pledge_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user_account.id'], name=op.f('fk_pledge_recorded_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pledge')),
+    sa.UniqueConstraint('organisation_id', name=op.f('uq_pledge_organisation_id'))
+    )
+    op.create_table('purchase_file',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('lines', sa.Integer(), nullable=False),
+    sa.Column('rejected', sa.Integer(), nullable=False),
+    sa.Column('imported_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_purchase_file_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_purchase_file')),
+    sa.UniqueConstraint('organisation_id', 'sha256', name=op.f('uq_purchase_file_organisation_id'))
+    )
+    with op.batch_alter_table('purchase_file', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_purchase_file_organisation_id'), ['organisation_id'], unique=False)
+
     op.create_table('impact_top_holder',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
@@ -84,6 +113,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('impact_top_holder', schema=None) as batch_op:
         batch_op.create_index('ix_impact_top_holder_scope', ['year', 'cpv_division', 'territory', 'rank'], unique=False)
+
+    op.create_table('purchase',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('file_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.String(length=14), nullable=False),
+    sa.Column('supplier_name', sa.String(length=200), nullable=True),
+    sa.Column('amount_eur', sa.Numeric(precision=16, scale=2), nullable=False),
+    sa.Column('purchase_date', sa.Date(), nullable=False),
+    sa.Column('category', sa.String(length=100), nullable=False),
+    sa.Column('invoice_number', sa.String(length=100), nullable=True),
+    sa.Column('company_id', sa.Integer(), nullable=True),
+    sa.Column('local', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_purchase_company_id_company'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['file_id'], ['purchase_file.id'], name=op.f('fk_purchase_file_id_purchase_file'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_purchase_organisation_id_organisation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_purchase'))
+    )
+    with op.batch_alter_table('purchase', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_purchase_file_id'), ['file_id'], unique=False)
+        batch_op.create_index('ix_purchase_organisation_date', ['organisation_id', 'purchase_date'], unique=False)
 
     op.create_table('impact_contract',
     sa.Column('contract_id', sa.Integer(), nullable=False),
@@ -190,10 +240,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_impact_contract_buyer_id'))
 
     op.drop_table('impact_contract')
+    with op.batch_alter_table('purchase', schema=None) as batch_op:
+        batch_op.drop_index('ix_purchase_organisation_date')
+        batch_op.drop_index(batch_op.f('ix_purchase_file_id'))
+
+    op.drop_table('purchase')
     with op.batch_alter_table('impact_top_holder', schema=None) as batch_op:
         batch_op.drop_index('ix_impact_top_holder_scope')
 
     op.drop_table('impact_top_holder')
+    with op.batch_alter_table('purchase_file', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_purchase_file_organisation_id'))
+
+    op.drop_table('purchase_file')
+    op.drop_table('pledge')
     op.drop_table('impact_state')
     with op.batch_alter_table('impact_rollup', schema=None) as batch_op:
         batch_op.drop_index('ix_impact_rollup_period')

@@ -17,7 +17,7 @@ from tests.browser.seeding import OPERATOR
 from tests.consortium_data import siret
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "retombees"
-LYON = "79877335600017"
+LYON = "79877335400013"
 
 
 def _record(number: str, day: str, cpv: str, amount: int, holder: str) -> dict:
