@@ -37,7 +37,8 @@ def test_a_large_group_signs_the_pledge_uploads_its_purchases_and_reads_its_shar
     page.get_by_label("Objectif de part locale des achats (%)").fill("50")
     page.get_by_role("button", name="Signer l'engagement").click()
     expect(page.get_by_text("Engagement enregistré")).to_be_visible()
-    expect(page.get_by_text("Signé le 5 janvier 2026 par Paul Durand, directeur des achats, objectif 50,0 %")).to_be_visible()
+    signed = "Signé le 5 janvier 2026 par Paul Durand, directeur des achats, objectif 50,0 %"
+    expect(page.get_by_text(signed)).to_be_visible()
 
     page.get_by_role("link", name="Vos achats locaux").click()
     upload = page.get_by_label("Achats (CSV) ou facture reçue (UBL, CII ou PDF Factur-X)")
