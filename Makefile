@@ -11,7 +11,7 @@ CPV_FILE ?= ../shared/corpus/cpv-2008/cpv_2008_fr_en.csv
 # Local serving is plain HTTP: the session cookie cannot carry the Secure flag there.
 RUN_ENV = GROUPEMENT_SESSION_COOKIE_SECURE=false GROUPEMENT_REMEMBER_COOKIE_SECURE=false
 
-.PHONY: run test chromium lint format clean bench bench-register bench-notices bench-solver bench-consortium bench-documents bench-load bench-awards
+.PHONY: run test chromium lint format clean bench bench-register bench-notices bench-solver bench-consortium bench-documents bench-load bench-awards bench-impact bench-impact
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -89,3 +89,10 @@ bench-load: $(VENV)/.dev
 # Reading a generated 1,000,000-record DECP file (2022 format) against a bare ijson loop; then stored into SQLite.
 bench-awards: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.awards
+
+# The operator's « retombées » dashboard over 1,000,000 contracts and 146,000 companies against plain-SQL
+# aggregations, on SQLite then on PostgreSQL (GROUPEMENT_TEST_DATABASE_URL).
+bench-impact: $(VENV)/.dev
+	$(BIN)/python -u -m benchmarks.impact --backend sqlite
+	@if [ -n "$$GROUPEMENT_TEST_DATABASE_URL" ]; then $(BIN)/python -u -m benchmarks.impact --backend postgresql; \
+	else echo "PostgreSQL skipped: set GROUPEMENT_TEST_DATABASE_URL"; fi

@@ -3,6 +3,8 @@
     python -m benchmarks.impact [--contracts 1000000] [--companies 146000] [--backend sqlite|postgresql|both]
                                 [--requests 20]
 
+PostgreSQL needs GROUPEMENT_TEST_DATABASE_URL (a database is created beside it and dropped after).
+
 On a fresh migrated database per backend: the demo register (``--companies``), then ``--contracts`` demonstration
 contracts (``app.impact.demo``, the generator of ``make run``) awarded over eight years, stored through the award
 store and their facts computed (``facts.refresh``), each phase timed. Then, in interleaved rounds, for each filter
@@ -19,6 +21,7 @@ It prints p50 / p95 per filter set for both, and the ratio of the medians.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from datetime import date
 
@@ -155,6 +158,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
     print(f"machine: {machine()}")
+    if args.backend != "sqlite" and not os.environ.get("GROUPEMENT_TEST_DATABASE_URL"):
+        parser.error("PostgreSQL needs GROUPEMENT_TEST_DATABASE_URL")
     for backend in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
         with benchmark_app(backend) as app, app.app_context():
             prepare(app, args.companies, args.contracts)
@@ -169,7 +174,7 @@ def main() -> None:
                     f"  {name:<25} ours p50 {mine['p50']:7.1f} p95 {mine['p95']:7.1f} | baseline p50 "
                     f"{theirs['p50']:7.1f} p95 {theirs['p95']:7.1f} | baseline / ours {ratio:5.1f}×"
                 )
-            print(f"  worst p95 of the page: {worst:.0f} ms (target ≤ 300 ms)")
+            print(f"  worst p95 of the page: {worst:.0f} ms (target ≤ 300 ms)", flush=True)
 
 
 if __name__ == "__main__":

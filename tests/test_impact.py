@@ -362,9 +362,11 @@ def test_pictures_escape_their_labels_and_draw_nothing_from_nothing():
         Filters(territory="Pays d'Aix"),
         Filters(territory="Pays d'Aubagne et de l'Étoile", date_from=date(2026, 1, 1)),
         Filters(buyer=BUYER[:9]),
+        Filters(buyer=BUYER),
+        Filters(buyer=BUYER, date_from=date(2026, 1, 1), date_to=date(2026, 12, 31)),
         Filters(division="45", buyer=BUYER, territory="Marseille Provence"),
     ],
-    ids=["all", "2026", "quarters-works", "aix", "aubagne-2026", "buyer-siren", "combined"],
+    ids=["all", "2026", "quarters-works", "aix", "aubagne-2026", "buyer-siren", "buyer", "buyer-2026", "combined"],
 )
 def test_the_rollups_give_what_the_facts_give(contracts, session, monkeypatch, filters):
     """Whole quarters are read from the rollups; the same figures from the facts must be equal, table by table."""

@@ -28,10 +28,13 @@ class Holder:
 
 def top_holders(session: Session, filters: Filters, limit: int = TOP) -> list[Holder]:
     year = _whole_year(filters)
-    if year is not None and not filters.buyer:
+    one_buyer = filters.buyer is not None and len(filters.buyer) == 14
+    ranked = not filters.buyer or (one_buyer and not filters.division and not filters.territory)
+    if year is not None and ranked:
         stmt = (
             select(T.company_id, T.name, T.commune_insee, T.amount_eur, T.contracts, T.ours)
             .where(T.year == year, T.cpv_division == (filters.division or ""), T.territory == (filters.territory or ""))
+            .where(T.buyer_id == (filters.buyer or ""))
             .order_by(T.rank)
             .limit(limit)
         )

@@ -47,15 +47,14 @@ def by_territory(session: Session, filters: Filters) -> list[Place]:
 
 def _local(session: Session, filters: Filters, group) -> dict:
     level = "commune" if group is H.commune_insee else "territory"
-    if filters.buyer and level == "territory":
-        level = "buyer"  # the territories are summed by buyer too; the communes are not
-    if filters.on_quarters() and not (filters.buyer and level == "commune"):
+    if filters.buyer:  # the places are summed by buyer too
+        level = "buyer-commune" if level == "commune" else "buyer"
+    if filters.on_quarters():
         stmt = select(P.place, summed(P.amount_eur), summed(P.contracts)).where(P.level == level)
         stmt = buyer_filter(stmt, P.buyer_id, filters.buyer)
         if filters.territory:
-            stmt = stmt.where(
-                P.place.in_(TERRITORIES[filters.territory]) if level == "commune" else P.place == filters.territory
-            )
+            in_territory = P.place.in_(TERRITORIES[filters.territory]) if level.endswith("commune") else None
+            stmt = stmt.where(in_territory if in_territory is not None else P.place == filters.territory)
         stmt = on_place_rollup(stmt, filters).group_by(P.place)
     else:
         stmt = filters.on_shares(select(group, func.sum(H.share_eur), func.count(distinct(H.contract_id)))).group_by(

@@ -112,11 +112,14 @@ class ImpactRollup(Base):
 
 class ImpactPlaceRollup(Base):
     """The local amount by quarter, CPV division and place: a commune (``level`` "commune"), a territory
-    ("territory"), or a territory for one buyer ("buyer": ``buyer_id`` set); ``contracts`` counts the contracts
-    with a holder there, once each."""
+    ("territory"), or either for one buyer ("buyer-commune", "buyer": ``buyer_id`` set); ``contracts`` counts the
+    contracts with a holder there, once each."""
 
     __tablename__ = "impact_place_rollup"
-    __table_args__ = (Index("ix_impact_place_rollup_level", "level", "place", "period"),)
+    __table_args__ = (
+        Index("ix_impact_place_rollup_level", "level", "place", "period"),
+        Index("ix_impact_place_rollup_buyer", "buyer_id", "level"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     level: Mapped[str] = mapped_column(String(10))
@@ -131,15 +134,17 @@ class ImpactPlaceRollup(Base):
 
 class ImpactTopHolder(Base):
     """The local holders that took the most, ranked for each year (or all years, ``year`` 0), each CPV division (or
-    all, ``cpv_division`` "") and each territory (or the whole Métropole, ``territory`` ""): the first ``TOP``."""
+    all, ``cpv_division`` ""), each territory (or the whole Métropole, ``territory`` "") and, of all years or one,
+    each buyer (or all, ``buyer_id`` ""): the first ``TOP``."""
 
     __tablename__ = "impact_top_holder"
-    __table_args__ = (Index("ix_impact_top_holder_scope", "year", "cpv_division", "territory", "rank"),)
+    __table_args__ = (Index("ix_impact_top_holder_scope", "buyer_id", "year", "cpv_division", "territory", "rank"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int]
     cpv_division: Mapped[str] = mapped_column(String(2))
     territory: Mapped[str] = mapped_column(String(40))
+    buyer_id: Mapped[str] = mapped_column(String(20))
     rank: Mapped[int]
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"))
     name: Mapped[str | None] = mapped_column(String(300))

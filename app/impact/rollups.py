@@ -26,10 +26,12 @@ def rebuild(session: Session) -> None:
     for model in (ImpactRollup, ImpactPlaceRollup, ImpactTopHolder, ImpactFirstContract):
         session.execute(delete(model))
     _contracts(session)
-    for level, column in (("commune", H.commune_insee), ("territory", H.territory), ("buyer", H.territory)):
+    for level, column in PLACE_LEVELS.items():
         _places(session, level, column)
     for by_year, by_division, by_territory in itertools.product((False, True), repeat=3):
-        _top(session, by_year, by_division, by_territory)
+        _top(session, by_year, by_division, by_territory, by_buyer=False)
+    for by_year in (False, True):  # one buyer's top holders, of all its years or of one
+        _top(session, by_year, by_division=False, by_territory=False, by_buyer=True)
     _first(session)
 
 
@@ -66,10 +68,17 @@ def _contracts(session: Session) -> None:
     session.execute(insert(ImpactRollup).from_select(columns, stmt))
 
 
+# The places summed: each commune and each territory, and both again for each buyer.
+PLACE_LEVELS = {
+    "commune": H.commune_insee, "territory": H.territory, "buyer": H.territory, "buyer-commune": H.commune_insee
+}  # fmt: skip
+
+
 def _places(session: Session, level: str, column) -> None:
     period = period_of(H)
-    buyer = H.buyer_id if level == "buyer" else literal(None)
-    keys = (column, period, H.year, H.cpv_division, *([H.buyer_id] if level == "buyer" else []))
+    by_buyer = level.startswith("buyer")
+    buyer = H.buyer_id if by_buyer else literal(None)
+    keys = (column, period, H.year, H.cpv_division, *([H.buyer_id] if by_buyer else []))
     stmt = (
         select(
             literal(level), column, buyer, period, H.year, H.cpv_division, func.sum(H.share_eur),
@@ -82,18 +91,21 @@ def _places(session: Session, level: str, column) -> None:
     session.execute(insert(ImpactPlaceRollup).from_select(columns, stmt))
 
 
-def _top(session: Session, by_year: bool, by_division: bool, by_territory: bool) -> None:
-    """The first ``TOP`` local holders of each scope: each year (or all, 0) × division (or all, "") × territory."""
+def _top(session: Session, by_year: bool, by_division: bool, by_territory: bool, by_buyer: bool) -> None:
+    """The first ``TOP`` local holders of each scope: each year (or all, 0) × division (or all, "") × territory (or
+    all, "") × buyer (or all, "")."""
     year = H.year if by_year else literal(0)
     division = H.cpv_division if by_division else literal("")
     territory = H.territory if by_territory else literal("")
+    buyer = H.buyer_id if by_buyer else literal("")
     groups = [H.company_id, *([H.year] if by_year else []), *([H.cpv_division] if by_division else [])]
     groups += [H.territory] if by_territory else []
+    groups += [H.buyer_id] if by_buyer else []
     amount = func.sum(H.share_eur)
     partition = [g for g in groups[1:]] or None
     ranked = (
         select(
-            year.label("year"), division.label("cpv_division"), territory.label("territory"),
+            year.label("year"), division.label("cpv_division"), territory.label("territory"), buyer.label("buyer_id"),
             func.row_number().over(partition_by=partition, order_by=(amount.desc(), H.company_id)).label("rank"),
             H.company_id, func.max(H.name).label("name"), func.max(H.commune_insee).label("commune_insee"),
             amount.label("amount_eur"), func.count().label("contracts"),
@@ -101,12 +113,12 @@ def _top(session: Session, by_year: bool, by_division: bool, by_territory: bool)
         )
         .where(H.counted.is_(True), H.local.is_(True), H.company_id.is_not(None))
         .where(*([H.year.is_not(None)] if by_year else []), *([H.cpv_division.is_not(None)] if by_division else []))
-        .where(*([H.territory.is_not(None)] if by_territory else []))
+        .where(*([H.territory.is_not(None)] if by_territory else []), *([H.buyer_id.is_not(None)] if by_buyer else []))
         .group_by(*groups)
         .subquery()
     )  # fmt: skip
-    columns = ["year", "cpv_division", "territory", "rank", "company_id", "name", "commune_insee", "amount_eur",
-               "contracts", "ours"]  # fmt: skip
+    columns = ["year", "cpv_division", "territory", "buyer_id", "rank", "company_id", "name", "commune_insee",
+               "amount_eur", "contracts", "ours"]  # fmt: skip
     stmt = select(*(ranked.c[name] for name in columns)).where(ranked.c.rank <= TOP)
     session.execute(insert(ImpactTopHolder).from_select(columns, stmt))
 

@@ -30,6 +30,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_impact_place_rollup'))
     )
     with op.batch_alter_table('impact_place_rollup', schema=None) as batch_op:
+        batch_op.create_index('ix_impact_place_rollup_buyer', ['buyer_id', 'level'], unique=False)
         batch_op.create_index('ix_impact_place_rollup_level', ['level', 'place', 'period'], unique=False)
 
     op.create_table('impact_rollup',
@@ -101,6 +102,7 @@ def upgrade() -> None:
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('cpv_division', sa.String(length=2), nullable=False),
     sa.Column('territory', sa.String(length=40), nullable=False),
+    sa.Column('buyer_id', sa.String(length=20), nullable=False),
     sa.Column('rank', sa.Integer(), nullable=False),
     sa.Column('company_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=300), nullable=True),
@@ -112,7 +114,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_impact_top_holder'))
     )
     with op.batch_alter_table('impact_top_holder', schema=None) as batch_op:
-        batch_op.create_index('ix_impact_top_holder_scope', ['year', 'cpv_division', 'territory', 'rank'], unique=False)
+        batch_op.create_index('ix_impact_top_holder_scope', ['buyer_id', 'year', 'cpv_division', 'territory', 'rank'], unique=False)
 
     op.create_table('purchase',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -262,5 +264,6 @@ def downgrade() -> None:
     op.drop_table('impact_rollup')
     with op.batch_alter_table('impact_place_rollup', schema=None) as batch_op:
         batch_op.drop_index('ix_impact_place_rollup_level')
+        batch_op.drop_index('ix_impact_place_rollup_buyer')
 
     op.drop_table('impact_place_rollup')
