@@ -11,7 +11,7 @@ CPV_FILE ?= ../shared/corpus/cpv-2008/cpv_2008_fr_en.csv
 # Local serving is plain HTTP: the session cookie cannot carry the Secure flag there.
 RUN_ENV = GROUPEMENT_SESSION_COOKIE_SECURE=false GROUPEMENT_REMEMBER_COOKIE_SECURE=false
 
-.PHONY: run test chromium lint format clean bench bench-register bench-notices bench-solver bench-consortium bench-documents bench-load bench-awards bench-impact bench-impact
+.PHONY: run test chromium lint format clean bench bench-register bench-notices bench-solver bench-consortium bench-documents bench-load bench-awards bench-impact
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +54,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-register bench-notices bench-solver bench-consortium bench-documents bench-load bench-awards
+bench: bench-register bench-notices bench-solver bench-consortium bench-documents bench-load bench-awards bench-impact
 
 # Demo register seeding and directory search, on SQLite then on PostgreSQL (GROUPEMENT_TEST_DATABASE_URL).
 bench-register: $(VENV)/.dev
