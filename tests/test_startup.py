@@ -1,6 +1,6 @@
 """Every ``flask`` command starts by importing ``wsgi``: the application must come up without loading OR-Tools
-(and the pandas and numpy it brings) or WeasyPrint, which take about a second. They are imported where a solve
-or a PDF needs them."""
+(and the pandas and numpy it brings), WeasyPrint, which take about a second, or factur-x (0.15 s). They are
+imported where a solve, a PDF or an invoice needs them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("ortools", "weasyprint")
+HEAVY = ("ortools", "weasyprint", "facturx")
 
 _PROBE = """
 import json, sys

@@ -10,7 +10,6 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from app.consortium.documents.rendering import render_pdf
 from app.db import get_session
 from app.formatting import number_fr
 from app.forms import FrenchForm, form_status
@@ -106,6 +105,8 @@ def report_pdf() -> Response:
     form = ImpactFilterForm(request.args)
     if not form.validate():
         abort(400)
+    from app.consortium.documents.rendering import render_pdf  # noqa: PLC0415 — WeasyPrint, loaded for a PDF only
+
     filters = form.filters()
     session = get_session()
     tables, pictures = _tables_and_pictures(session, filters)
