@@ -60,12 +60,13 @@ def _wire_services(app: Flask) -> None:
 def _extend_templates(app: Flask) -> None:
     from app.awards.queries import contracts_for_tender, contracts_held
     from app.formatting import date_fr, number_fr
-    from app.impact.queries import local_partners, subcontracts_held
+    from app.impact.queries import groupements_of, local_partners, subcontracts_held
     from app.permissions import may
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_global(contracts_for_tender)
     app.add_template_global(contracts_held)
+    app.add_template_global(groupements_of)
     app.add_template_global(local_partners)
     app.add_template_global(subcontracts_held)
     app.add_template_global(may)

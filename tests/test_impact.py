@@ -424,3 +424,12 @@ def test_the_printable_report_holds_the_page_s_figures(contracts, operator):
     assert "Marchés 4" in text and "Montant attribué (€ HT) 435 000" in text
     assert "Part locale du montant 72,4 %" in text  # 315,000 / 435,000
     assert operator.get("/operateur/retombees/rapport.pdf?trimestre=3").status_code == 400
+
+
+def test_a_company_page_lists_its_groupements_to_who_may_see_them(contracts, app, world, operator):
+    roofer_page = world.companies[3]
+    member = Browser(app.test_client())
+    member.login(world.users["roofer"].email)
+    shown = _page(member.get(f"/entreprises/{roofer_page}"))
+    assert "Groupements formés sur la plateforme" in shown and "Gagné" in shown
+    assert "Groupements formés sur la plateforme" not in _page(operator.get(f"/entreprises/{roofer_page}"))

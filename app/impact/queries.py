@@ -1,6 +1,7 @@
 """What a company's page reads of the « retombées »: the local partners it shared contracts with (and what went to
-them), and the contracts it works on as a declared sub-contractor. Template globals, registered by the application
-factory; public data (DECP and award notices), like the contracts it holds."""
+them), the contracts it works on as a declared sub-contractor, and its groupements formed here. Template globals,
+registered by the application factory; the contracts are public data (DECP and award notices), like those it
+holds; the page shows a groupement only to who may see it."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from app.awards.models import AwardedContract, ContractSubcontract
+from app.consortium.models import Groupement, GroupementMember
 from app.db import get_session
 from app.impact.models import ImpactShare
 
@@ -59,3 +61,17 @@ def subcontracts_held(company_id: int) -> list[Subcontracted]:
         .limit(LIMIT)
     )  # fmt: skip
     return [Subcontracted(*row) for row in get_session().execute(stmt)]
+
+
+def groupements_of(company_id: int) -> list[Groupement]:
+    """The groupements formed here that the company is a member of, the latest first (the page shows those the
+    reader may see: its own organisation's, or those it was invited to)."""
+    stmt = (
+        select(Groupement)
+        .join(GroupementMember, GroupementMember.groupement_id == Groupement.id)
+        .where(GroupementMember.company_id == company_id, GroupementMember.current.is_(True))
+        .options(selectinload(Groupement.tender), selectinload(Groupement.members))
+        .order_by(Groupement.created_at.desc(), Groupement.id.desc())
+        .limit(LIMIT)
+    )
+    return list(get_session().scalars(stmt))
