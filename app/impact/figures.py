@@ -132,14 +132,7 @@ class _Reader:
     def where(self, stmt: Select, filters: Filters) -> Select:
         if self.table is C:
             return filters.on_contracts(stmt)
-        low, high = filters.quarters()
-        if low is not None:
-            stmt = stmt.where(R.period >= low)
-        if high is not None:
-            stmt = stmt.where(R.period <= high)
-        if filters.division:
-            stmt = stmt.where(R.cpv_division == filters.division)
-        return buyer_filter(stmt, R.buyer_id, filters.buyer)
+        return buyer_filter(on_rollup(stmt, filters, R), R.buyer_id, filters.buyer)
 
 
 FACTS = _Reader(
@@ -196,7 +189,7 @@ def _in_territory(session: Session, filters: Filters, key: str | None = None) ->
         column = {"year": P.year, "period": P.period, "division": P.cpv_division, "buyer": P.buyer_id}.get(key)
         stmt = select(*(() if column is None else (column,)), summed(P.amount_eur), summed(P.contracts))
         stmt = stmt.where(P.level == ("buyer" if by_buyer else "territory"), P.place == filters.territory)
-        stmt = buyer_filter(on_place_rollup(stmt, filters), P.buyer_id, filters.buyer)
+        stmt = buyer_filter(on_rollup(stmt, filters, P), P.buyer_id, filters.buyer)
     else:
         column = {"year": H.year, "period": H.year * 10 + H.quarter, "division": H.cpv_division,
                   "buyer": H.buyer_id}.get(key)  # fmt: skip
@@ -208,13 +201,15 @@ def _in_territory(session: Session, filters: Filters, key: str | None = None) ->
     return {k: (Decimal(a), int(n)) for k, a, n in session.execute(stmt.group_by(column))}
 
 
-def on_place_rollup(stmt: Select, filters: Filters) -> Select:
+def on_rollup(stmt: Select, filters: Filters, table) -> Select:
+    """A rollup's rows (``R`` or ``P``: both have the period and the division) under the filters' quarters and
+    division."""
     low, high = filters.quarters()
     if low is not None:
-        stmt = stmt.where(P.period >= low)
+        stmt = stmt.where(table.period >= low)
     if high is not None:
-        stmt = stmt.where(P.period <= high)
-    return stmt.where(P.cpv_division == filters.division) if filters.division else stmt
+        stmt = stmt.where(table.period <= high)
+    return stmt.where(table.cpv_division == filters.division) if filters.division else stmt
 
 
 def headline(session: Session, filters: Filters) -> Headline:

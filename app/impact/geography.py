@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from app.impact.figures import ZERO, Filters, buyer_filter, on_place_rollup, summed
+from app.impact.figures import ZERO, Filters, buyer_filter, on_rollup, summed
 from app.impact.models import ImpactPlaceRollup as P
 from app.impact.models import ImpactShare as H
 from app.reference.models import Commune
@@ -55,7 +55,7 @@ def _local(session: Session, filters: Filters, group) -> dict:
         if filters.territory:
             in_territory = P.place.in_(TERRITORIES[filters.territory]) if level.endswith("commune") else None
             stmt = stmt.where(in_territory if in_territory is not None else P.place == filters.territory)
-        stmt = on_place_rollup(stmt, filters).group_by(P.place)
+        stmt = on_rollup(stmt, filters, P).group_by(P.place)
     else:
         stmt = filters.on_shares(select(group, func.sum(H.share_eur), func.count(distinct(H.contract_id)))).group_by(
             group

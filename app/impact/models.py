@@ -122,7 +122,7 @@ class ImpactPlaceRollup(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    level: Mapped[str] = mapped_column(String(10))
+    level: Mapped[str] = mapped_column(String(16))
     place: Mapped[str] = mapped_column(String(40))
     buyer_id: Mapped[str | None] = mapped_column(String(20))
     period: Mapped[int | None]

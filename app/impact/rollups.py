@@ -10,6 +10,7 @@ import itertools
 from sqlalchemy import and_, case, delete, distinct, func, insert, literal, select
 from sqlalchemy.orm import Session
 
+from app.impact.figures import FACTS
 from app.impact.models import ImpactContract as C
 from app.impact.models import ImpactFirstContract, ImpactPlaceRollup, ImpactRollup, ImpactTopHolder
 from app.impact.models import ImpactShare as H
@@ -35,37 +36,16 @@ def rebuild(session: Session) -> None:
     _first(session)
 
 
-def _counted(expression):
-    return func.coalesce(func.sum(case((C.counted, expression), else_=0)), 0)
-
-
-def _flag(condition):
-    return _counted(case((condition, 1), else_=0))
-
-
 def _contracts(session: Session) -> None:
+    """The measures of the figures (``FACTS``), summed over the counted contracts of each key; the contracts left
+    out as published twice in rows of their own, where only ``duplicates`` is not zero."""
     period = period_of(C)
     keys = (period, C.year, C.cpv_division, C.source, C.buyer_id)
-    measures = {
-        "buyer_name": func.max(C.buyer_name),
-        "contracts": _counted(1),
-        "amount_eur": _counted(C.amount_eur),
-        "local_amount_eur": _counted(C.local_amount_eur),
-        "local_contracts": _flag(C.has_local),
-        "sme_amount_eur": _counted(C.sme_amount_eur),
-        "sme_contracts": _flag(C.has_sme),
-        "unidentified": _flag(~C.identified),
-        "without_amount": _flag(C.amount_eur == 0),
-        "equal_split": _flag(C.split == "equal"),
-        "ours": _flag(C.ours),
-        "ours_amount_eur": _counted(case((C.ours, C.amount_eur), else_=0)),
-        "subcontract_amount_eur": _counted(C.subcontract_amount_eur),
-        "local_subcontract_amount_eur": _counted(C.local_subcontract_amount_eur),
-        "duplicates": func.coalesce(func.sum(case((C.counted, 0), else_=1)), 0),
-    }
-    columns = ["period", "year", "cpv_division", "source", "buyer_id", *measures]
-    stmt = select(*keys, *measures.values()).group_by(*keys)
-    session.execute(insert(ImpactRollup).from_select(columns, stmt))
+    names = ["period", "year", "cpv_division", "source", "buyer_id", "buyer_name", *FACTS.measures, "duplicates"]
+    counted = select(*keys, func.max(C.buyer_name), *FACTS.measures.values(), literal(0))
+    left_out = select(*keys, func.max(C.buyer_name), *(literal(0) for _ in FACTS.measures), func.count())
+    for stmt, condition in ((counted, C.counted.is_(True)), (left_out, C.counted.is_(False))):
+        session.execute(insert(ImpactRollup).from_select(names, stmt.where(condition).group_by(*keys)))
 
 
 # The places summed: each commune and each territory, and both again for each buyer.
