@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import re
+import threading
 from datetime import date
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ from lxml import html
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.accounts.models import OrganisationKind
 from app.awards.importing import FileImport
@@ -34,13 +36,14 @@ from app.awards.model import Contract, GroupementForm, Holder, IdType, Modificat
 from app.awards.models import ContractHolder
 from app.awards.store import Store
 from app.consortium.models import Assignment, Groupement
+from app.db import make_engine
 from app.formatting import number_fr
 from app.impact import charts, facts
 from app.impact.companies import top_holders
 from app.impact.demo import generate_contracts
 from app.impact.figures import Filters, by_division, by_year, headline
 from app.impact.geography import by_commune, by_territory
-from app.impact.models import ImpactContract
+from app.impact.models import ImpactContract, ImpactState
 from app.impact.report import report
 from app.impact.shares import EQUAL, GROUPEMENT, SOLE, split
 from app.impact.tables import TABLES
@@ -433,3 +436,31 @@ def test_a_company_page_lists_its_groupements_to_who_may_see_them(contracts, app
     shown = _page(member.get(f"/entreprises/{roofer_page}"))
     assert "Groupements formés sur la plateforme" in shown and "Gagné" in shown
     assert "Groupements formés sur la plateforme" not in _page(operator.get(f"/entreprises/{roofer_page}"))
+
+
+def test_two_refreshes_at_once_take_turns(database_url, app):
+    """Two imports finishing together: the second refresh waits for the first (the state's row is locked), so that
+    the rollups, deleted and inserted whole, are never written by both. SQLite serialises writers by itself."""
+    engine = make_engine(database_url)
+    if engine.dialect.name != "postgresql":
+        engine.dispose()
+        pytest.skip("SQLite lets one writer at a time: nothing to lock")
+    finished = threading.Event()
+
+    def second() -> None:
+        with Session(engine) as other:
+            facts.refresh(other)
+            other.rollback()
+        finished.set()
+
+    try:
+        with Session(engine) as first:
+            first.get(ImpactState, 1, with_for_update=True)  # a refresh under way
+            waiting = threading.Thread(target=second)
+            waiting.start()
+            assert not finished.wait(0.5)  # it waits for the lock
+            first.rollback()
+        assert finished.wait(10)
+        waiting.join()
+    finally:
+        engine.dispose()

@@ -39,7 +39,9 @@ ZERO = Decimal(0)
 def refresh(session: Session, *, full: bool = False) -> int:
     """Recompute the facts of the contracts that changed (every contract when ``full``, or when the register
     changed: locality and size come from it); how many were recomputed. The caller commits."""
-    state = session.get(ImpactState, 1) or ImpactState(id=1, last_award_id=0, register_version=0)
+    # The state's row (written by the migration), locked: two refreshes at once (two imports) take turns, so that
+    # the rollups, deleted and inserted whole, are never written by both (SQLite serialises writers by itself).
+    state = session.get(ImpactState, 1, with_for_update=True) or ImpactState(id=1, last_award_id=0, register_version=0)
     version = register_version.current(session)
     full = full or version != state.register_version
     last_award = session.scalar(select(func.max(GroupementAward.id))) or 0

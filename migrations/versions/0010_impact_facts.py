@@ -71,6 +71,8 @@ def upgrade() -> None:
         sa.Column("register_version", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_impact_state")),
     )
+    # Its one row, from the start: a refresh locks it to take its turn (app.impact.facts.refresh).
+    op.execute(sa.text("INSERT INTO impact_state (id, last_award_id, register_version) VALUES (1, 0, 0)"))
     op.create_table(
         "pledge",
         sa.Column("id", sa.Integer(), nullable=False),
