@@ -284,6 +284,7 @@ def test_a_bad_filter_is_said_on_its_field_and_the_page_still_answers(contracts,
     assert response.status_code == 422
     page = _page(response)
     assert message in page and "Traceback" not in page
+    assert len(html.fromstring(response.data).xpath("//ul[@class='errors']/li")) == 1  # one clear error
     assert "Marchés 5 pour 515\u202f000 € HT" in page  # unfiltered, not a wrong subset
     assert operator.get(f"/operateur/retombees/divisions.csv?{query}").status_code == 400
 

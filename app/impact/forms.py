@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, ValidationError
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Optional
 
 from app.forms import FrenchForm
 from app.impact.figures import Filters
@@ -25,9 +25,7 @@ class ImpactFilterForm(FrenchForm):
     class Meta:
         csrf = False
 
-    annee = IntegerField(
-        "Année d'attribution", validators=[Optional(), NumberRange(1900, 2100, "Une année entre 1900 et 2100.")]
-    )
+    annee = IntegerField("Année d'attribution", validators=[Optional()])
     trimestre = SelectField(
         "Trimestre",
         choices=[SelectChoice("", "L'année entière"), *(SelectChoice(str(q), f"T{q}") for q in range(1, 5))],
@@ -42,6 +40,10 @@ class ImpactFilterForm(FrenchForm):
         default="",
     )
     acheteur = StringField("Acheteur (SIRET ou SIREN)", filters=[_digits])
+
+    def validate_annee(self, field: IntegerField) -> None:
+        if field.data is not None and not 1900 <= field.data <= 2100:
+            raise ValidationError("Une année entre 1900 et 2100.")
 
     def validate_trimestre(self, field: SelectField) -> None:
         if field.data and self.annee.data is None:
