@@ -167,10 +167,10 @@ def test_nothing_is_counted_twice_and_a_refused_file_leaves_the_data_as_it_was(g
     data = _csv(f"{siret(4)};6000;2026-01-10;Couverture")
     _upload(browser, organisation_id, data, "achats.csv")
     again = _upload(browser, organisation_id, data, "achats-copie.csv")
-    assert again.status_code == 422 and "ce fichier a déjà été importé" in _text(again)
+    assert again.status_code == 422 and "Ce fichier a déjà été importé" in _text(again)
     _upload(browser, organisation_id, cii(siret(3), "F-1"), "f.xml")
     twice = _upload(browser, organisation_id, facturx_pdf(siret(3), "F-1"), "f.pdf")  # the same invoice, as a PDF
-    assert twice.status_code == 422 and "la facture n° F-1 de ce fournisseur est déjà importée" in _text(twice)
+    assert twice.status_code == 422 and "La facture n° F-1 de ce fournisseur est déjà importée" in _text(twice)
     broken = _upload(browser, organisation_id, b"<Invoice><unclosed>", "f.xml")
     assert broken.status_code == 422 and "XML mal formé" in _text(broken) and "Traceback" not in _text(broken)
     assert session.scalar(select(func.count(Purchase.id))) == 2

@@ -17,7 +17,10 @@ from app.impact.purchasing.reading import Line, PurchaseFileError, Refused, kind
 
 
 class PurchaseImportError(DomainError):
-    """Nothing was imported, for one reason said in French."""
+    """Nothing was imported, for one reason said in French (a sentence: its first letter upper case)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason[:1].upper() + reason[1:])
 
 
 @dataclass
