@@ -22,6 +22,7 @@ import re
 import threading
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from lxml import html
@@ -465,3 +466,19 @@ def test_two_refreshes_at_once_take_turns(database_url, app):
         waiting.join()
     finally:
         engine.dispose()
+
+
+def test_the_sub_contractors_of_our_dc4_are_counted_apart_from_the_holders():
+    contract = SimpleNamespace(
+        id=1, amount_eur=Decimal(1000), award_date=date(2026, 3, 1), cpv="45261000", buyer_id=BUYER,
+        buyer_name="Ville", source="eforms", lot_id="LOT-1",
+    )  # fmt: skip
+    holder = SimpleNamespace(
+        id=10, company_id=5, commune_insee="13055", legal_name="Toitures", name=None, role="titulaire",
+        identifier=siret(5), size_category="small", sme=None,
+    )  # fmt: skip
+    table = facts.Split(members={5: Decimal(300)}, subcontractors={7: Decimal(100)})
+    row, shares = facts._facts(contract, [holder], [], {1: table})
+    assert [s["share_eur"] for s in shares] == [Decimal(1000)]  # the holder's share is the contract's amount
+    assert (row["subcontract_amount_eur"], row["local_subcontract_amount_eur"]) == (100, 100)
+    assert row["ours"] and row["local_amount_eur"] == 1000

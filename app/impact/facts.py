@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import delete, func, insert, select, update
@@ -24,7 +25,8 @@ from app.awards.outcomes import lot_of
 from app.companies import register_version
 from app.companies.models import Company
 from app.companies.sizes import SizeCategory
-from app.consortium.models import Assignment, Groupement
+from app.consortium.models import Assignment, Groupement, GroupementMember
+from app.consortium.vocabulary import MemberRole
 from app.impact import rollups
 from app.impact.models import ImpactContract, ImpactShare, ImpactState
 from app.impact.shares import split
@@ -150,16 +152,25 @@ def _subcontracts(session: Session, ids: list[int]) -> dict[int, list]:
     return found
 
 
-def _split_tables(session: Session, contracts: Iterable) -> dict[int, dict[int, Decimal]]:
-    """For each contract one of our groupements won: the work its split table gives each member on that lot."""
+@dataclass(frozen=True)
+class Split:
+    """What the split table of our groupement gives, on the lot it won: the members' work, and the work of the
+    sub-contractors it declared (its DC4), counted apart as sub-contracting."""
+
+    members: dict[int, Decimal]
+    subcontractors: dict[int, Decimal]
+
+
+def _split_tables(session: Session, contracts: Iterable) -> dict[int, Split]:
+    """For each contract one of our groupements won: its split table on that lot."""
     by_id = {c.id: c for c in contracts}
     wins = session.execute(
-        select(GroupementAward.contract_id, Groupement.proposal_id, Groupement.tender_id)
+        select(GroupementAward.contract_id, Groupement.id, Groupement.proposal_id, Groupement.tender_id)
         .join(Groupement, Groupement.id == GroupementAward.groupement_id)
         .where(GroupementAward.contract_id.in_(by_id), GroupementAward.won.is_(True))
     ).all()
-    declared: dict[int, dict[int, Decimal]] = {}
-    for contract_id, proposal_id, tender_id in wins:
+    declared: dict[int, Split] = {}
+    for contract_id, groupement_id, proposal_id, tender_id in wins:
         if proposal_id is None:
             continue
         lot = lot_of(session.get(Tender, tender_id), by_id[contract_id].lot_id)
@@ -168,16 +179,27 @@ def _split_tables(session: Session, contracts: Iterable) -> dict[int, dict[int, 
         )
         if lot is not None:
             stmt = stmt.where(Assignment.lot_id == lot.id)
-        work = {
-            company: Decimal(amount or 0) for company, amount in session.execute(stmt.group_by(Assignment.company_id))
-        }
-        declared[contract_id] = work
+        work = {c: Decimal(amount or 0) for c, amount in session.execute(stmt.group_by(Assignment.company_id))}
+        subcontractors = set(
+            session.scalars(
+                select(GroupementMember.company_id).where(
+                    GroupementMember.groupement_id == groupement_id,
+                    GroupementMember.role == MemberRole.SUBCONTRACTOR,
+                    GroupementMember.current.is_(True),
+                )
+            )
+        )
+        declared[contract_id] = Split(
+            {c: a for c, a in work.items() if c not in subcontractors},
+            {c: a for c, a in work.items() if c in subcontractors},
+        )
     return declared
 
 
 def _facts(contract, holders: list, subcontracts: list, declared: dict) -> tuple[dict, list[dict]]:
     amount = contract.amount_eur if contract.amount_eur is not None else ZERO
-    shares, method = split(amount, [h.company_id for h in holders], declared.get(contract.id, {}))
+    table = declared.get(contract.id, Split({}, {}))
+    shares, method = split(amount, [h.company_id for h in holders], table.members)
     day = contract.award_date
     dims = {
         "counted": True,
@@ -224,8 +246,11 @@ def _facts(contract, holders: list, subcontracts: list, declared: dict) -> tuple
         "identified": any(h.company_id is not None or h.identifier for h in holders),
         "split": method,
         "ours": contract.id in declared,
-        "subcontract_amount_eur": sum((s.amount_eur for s in subcontracted), ZERO),
-        "local_subcontract_amount_eur": sum((s.amount_eur for s in subcontracted if s.company_id is not None), ZERO),
+        # Declared in the DECP, or in our groupement's DC4 (its sub-contractors are register companies: local).
+        "subcontract_amount_eur": sum((s.amount_eur for s in subcontracted), ZERO)
+        + sum(table.subcontractors.values(), ZERO),
+        "local_subcontract_amount_eur": sum((s.amount_eur for s in subcontracted if s.company_id is not None), ZERO)
+        + sum(table.subcontractors.values(), ZERO),
         **dims,
     }
     return row, share_rows
