@@ -34,6 +34,9 @@ MATRIX = {
     "claim_company":     (False,   False,   True,  True,  False),
     "review_claims":     (False,   False,   False, False, True),
     "import_awards":     (False,   False,   False, False, True),
+    "view_impact":       (False,   False,   False, False, True),
+    "view_buyer":        (False,   True,    True,  True,  True),
+    "sign_pledge":       (False,   False,   False, True,  False),
     "manage_account":    (False,   True,    True,  True,  True),
     "import_tender":     (False,   True,    True,  True,  True),
     "edit_tender":       (False,   False,   True,  True,  True),
@@ -86,6 +89,7 @@ def cast(make_user, session):
 # Rules on tenders' visibility, groupements and invitations are checked route by route, with the objects they
 # guard, in test_consultations.py, test_capacity.py, test_consortium_permissions.py and test_bid_pack.py.
 ROUTE_TESTED = {
+    "manage_purchases",  # a large group's: the route matrix, whose owner is one
     "view_tender",
     "create_consultation",
     "view_capacity",
