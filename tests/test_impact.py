@@ -482,3 +482,11 @@ def test_the_sub_contractors_of_our_dc4_are_counted_apart_from_the_holders():
     assert [s["share_eur"] for s in shares] == [Decimal(1000)]  # the holder's share is the contract's amount
     assert (row["subcontract_amount_eur"], row["local_subcontract_amount_eur"]) == (100, 100)
     assert row["ours"] and row["local_amount_eur"] == 1000
+
+
+def test_the_dashboard_s_buyers_and_holders_open_their_pages(contracts, operator, world):
+    tree = html.fromstring(operator.get("/operateur/retombees").data)
+    buyers = tree.xpath("//section[@aria-labelledby='tableau-acheteurs']//tbody//th/a/@href")
+    holders = tree.xpath("//section[@aria-labelledby='tableau-titulaires']//tbody//th/a/@href")
+    assert buyers == [f"/acheteurs/{BUYER}"]
+    assert f"/entreprises/{world.companies[4]}" in holders and operator.get(holders[0]).status_code == 200

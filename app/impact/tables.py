@@ -29,6 +29,8 @@ class Table:
     title: str
     columns: tuple[Column, ...]
     rows: list[tuple]
+    links: tuple = ()  # per row, what its first cell opens: a company id or a buyer id (``link_to`` says which)
+    link_to: str | None = None  # "company" | "buyer"
 
 
 _SHARES = (
@@ -71,9 +73,11 @@ def _divisions(session: Session, filters: Filters) -> Table:
 
 
 def _buyers(session: Session, filters: Filters) -> Table:
-    rows = [(r.label, r.key or "—", *_shares(r)) for r in by_buyer(session, filters)]
+    found = by_buyer(session, filters)
+    rows = [(r.label, r.key or "—", *_shares(r)) for r in found]
     columns = (Column("Acheteur", TEXT), Column("SIRET", TEXT), *_SHARES)
-    return Table("acheteurs", "Premiers acheteurs (par montant)", columns, rows)
+    links = tuple(r.key or None for r in found)
+    return Table("acheteurs", "Premiers acheteurs (par montant)", columns, rows, links, "buyer")
 
 
 def _territories(session: Session, filters: Filters) -> Table:
@@ -95,7 +99,8 @@ def _communes(session: Session, filters: Filters) -> Table:
 
 
 def _holders(session: Session, filters: Filters) -> Table:
-    rows = [(h.name, h.commune_insee or "", h.contracts, h.ours, h.amount_eur) for h in top_holders(session, filters)]
+    found = top_holders(session, filters)
+    rows = [(h.name, h.commune_insee or "", h.contracts, h.ours, h.amount_eur) for h in found]
     columns = (
         Column("Entreprise", TEXT),
         Column("Code INSEE", TEXT),
@@ -103,7 +108,8 @@ def _holders(session: Session, filters: Filters) -> Table:
         Column("Dont avec un groupement d'ici", COUNT),
         Column("Montant (€ HT, sa part)", EUR),
     )
-    return Table("titulaires", "Premiers titulaires locaux (par montant)", columns, rows)
+    links = tuple(h.company_id for h in found)
+    return Table("titulaires", "Premiers titulaires locaux (par montant)", columns, rows, links, "company")
 
 
 def _funnel(session: Session, filters: Filters) -> Table:
@@ -113,9 +119,11 @@ def _funnel(session: Session, filters: Filters) -> Table:
 
 
 def _first(session: Session, filters: Filters) -> Table:
-    rows = [(h.name, h.commune_insee or "", h.amount_eur) for h in first_contracts(session, filters)]
+    found = first_contracts(session, filters)
+    rows = [(h.name, h.commune_insee or "", h.amount_eur) for h in found]
     columns = (Column("Entreprise", TEXT), Column("Code INSEE", TEXT), Column("Montant (€ HT, sa part)", EUR))
-    return Table("premiers-marches", "Premier marché public remporté grâce à un groupement d'ici", columns, rows)
+    title = "Premier marché public remporté grâce à un groupement d'ici"
+    return Table("premiers-marches", title, columns, rows, tuple(h.company_id for h in found), "company")
 
 
 TABLES: dict[str, Callable[[Session, Filters], Table]] = {
