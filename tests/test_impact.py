@@ -43,6 +43,7 @@ from app.impact import charts, facts
 from app.impact.companies import top_holders
 from app.impact.demo import generate_contracts
 from app.impact.figures import Filters, by_division, by_year, headline
+from app.impact.funnel import funnel
 from app.impact.geography import by_commune, by_territory
 from app.impact.models import ImpactContract, ImpactState
 from app.impact.report import report
@@ -490,3 +491,9 @@ def test_the_dashboard_s_buyers_and_holders_open_their_pages(contracts, operator
     holders = tree.xpath("//section[@aria-labelledby='tableau-titulaires']//tbody//th/a/@href")
     assert buyers == [f"/acheteurs/{BUYER}"]
     assert f"/entreprises/{world.companies[4]}" in holders and operator.get(holders[0]).status_code == 200
+
+
+def test_the_funnel_counts_our_groupements_and_what_they_won(contracts, session):
+    stages = {stage.label: stage for stage in funnel(session, Filters())}
+    assert stages["Gagnés"].groupements == 1 and stages["Gagnés"].amount_eur == 195000
+    assert stages["Proposés"].groupements >= stages["Déposés"].groupements >= 1 and stages["Invités"].amount_eur is None

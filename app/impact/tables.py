@@ -113,8 +113,8 @@ def _holders(session: Session, filters: Filters) -> Table:
 
 
 def _funnel(session: Session, filters: Filters) -> Table:
-    rows = [(stage.label, stage.groupements) for stage in funnel(session, filters)]
-    columns = (Column("Étape", TEXT), Column("Groupements", COUNT))
+    rows = [(stage.label, stage.groupements, stage.amount_eur) for stage in funnel(session, filters)]
+    columns = (Column("Étape", TEXT), Column("Groupements", COUNT), Column("Montant gagné (€ HT)", EUR))
     return Table("entonnoir", "Les groupements formés ici, de la proposition au gain", columns, rows)
 
 
