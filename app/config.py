@@ -47,6 +47,8 @@ class DefaultConfig:
     SOLVER_THREADS = 1
     SOLVER_WORKERS = 0  # CP-SAT workers per solve; 0: the machine's cores, at most 8
     SOLVER_TIME_LIMIT_S = 10.0
+    # Past this many contracts, the « retombées » after a page's upload are recomputed in the background.
+    IMPACT_INLINE_LIMIT = 50_000
     # Where people reach the site: every link in a message is built from it, never from the request's Host.
     BASE_URL = "http://127.0.0.1:5000"
     # Outgoing mail: smtp://[user:password@]host[:port][?starttls=true] (smtps:// for TLS from the start).

@@ -497,3 +497,22 @@ def test_the_funnel_counts_our_groupements_and_what_they_won(contracts, session)
     stages = {stage.label: stage for stage in funnel(session, Filters())}
     assert stages["Gagnés"].groupements == 1 and stages["Gagnés"].amount_eur == 195000
     assert stages["Proposés"].groupements >= stages["Déposés"].groupements >= 1 and stages["Invités"].amount_eur is None
+
+
+def test_on_a_large_platform_an_upload_leaves_the_refresh_to_the_background(app, session, make_user, world):
+    """Past IMPACT_INLINE_LIMIT contracts the upload does not recompute in its own request: the runner does, once
+    the response is sent (inline in the tests), with a session of its own."""
+    app.config["IMPACT_INLINE_LIMIT"] = 0
+    submitted = []
+    runner = app.extensions["impact_runner"]
+    original = runner.submit
+    runner.submit = lambda job, *args: (submitted.append(job.__name__), original(job, *args))
+    operator = Browser(app.test_client())
+    operator.login(make_user("cci@cci.fr", kind=OrganisationKind.OPERATOR, organisation_name="CCI").email)
+    award = eforms_award("avis-ecole-2026", "LOT-0002", [("Plomberie de la Joliette", siret(2))])
+    response = operator.submit(
+        "/operateur/attributions", {"award_file": (io.BytesIO(award), "a.xml")}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 200 and submitted == ["refresh_job"]
+    session.expire_all()
+    assert headline(session, Filters()).contracts == 1  # the job ran, after the page

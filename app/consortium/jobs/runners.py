@@ -5,8 +5,9 @@ application context and opens its own session — and two runners:
   A solve is CPU-bound native code (CP-SAT releases the GIL), so the web threads keep answering meanwhile.
 - ``InlineRunner``: runs the job at once, in the caller's thread (the CLI, and tests that want the answer now).
 
-Two runners per application: groupement solves, and the background checks of « Pour vous » in a pool of their
-own, so that a page of checks never queues ahead of a person waiting for a groupement."""
+Three runners per application: groupement solves, the background checks of « Pour vous » in a pool of their own,
+so that a page of checks never queues ahead of a person waiting for a groupement, and the « retombées » recomputed
+after a large upload (``app.impact``), one at a time."""
 
 from __future__ import annotations
 
@@ -53,11 +54,11 @@ class ThreadRunner:
 
 def init_app(app: Flask) -> None:
     inline = app.config.get("SOLVER_RUNNER", "thread") == "inline"
-    for kind in ("solve", "check"):
-        threads = int(app.config.get("SOLVER_THREADS", 1))
+    for kind in ("solve", "check", "impact"):
+        threads = 1 if kind == "impact" else int(app.config.get("SOLVER_THREADS", 1))
         app.extensions[f"{kind}_runner"] = InlineRunner(app) if inline else ThreadRunner(app, threads)
 
 
 def runner(kind: str = "solve") -> Runner:
-    """The runner for groupement solves (``solve``) or for « Pour vous » checks (``check``)."""
+    """The runner for groupement solves (``solve``), « Pour vous » checks (``check``) or « retombées » (``impact``)."""
     return current_app.extensions[f"{kind}_runner"]
