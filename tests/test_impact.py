@@ -516,3 +516,5 @@ def test_on_a_large_platform_an_upload_leaves_the_refresh_to_the_background(app,
     assert response.status_code == 200 and submitted == ["refresh_job"]
     session.expire_all()
     assert headline(session, Filters()).contracts == 1  # the job ran, after the page
+    operator.submit("/operateur/retombees/recalcul", {}, page_url="/operateur/retombees")
+    assert submitted == ["refresh_job", "refresh_job"]  # the button too, on a large platform

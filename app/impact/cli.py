@@ -8,19 +8,18 @@ import sys
 from datetime import date
 
 import click
-from flask import Flask, after_this_request, current_app, has_request_context
+from flask import Flask, after_this_request, has_request_context
 from flask.cli import AppGroup
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.awards.importing import contracts_imported
 from app.awards.models import AwardedContract
 from app.awards.store import Store, batches
 from app.companies.models import Company
-from app.consortium.jobs.runners import runner
 from app.db import get_session
 from app.formatting import number_fr
-from app.impact import facts
+from app.impact import facts, jobs
 from app.impact.demo import generate_contracts
 from app.impact.figures import Filters
 from app.impact.report import report
@@ -102,30 +101,17 @@ def _percent(share: float | None) -> str:
 
 
 def _refresh_after_import(session: Session) -> None:
-    """At once, in the import's transaction; but after a page's upload on a platform of more contracts than
-    ``IMPACT_INLINE_LIMIT``, in the background once the response is sent (the rollups' rebuild takes seconds per
-    hundred thousand contracts): the dashboard says « Recalculer » meanwhile."""
-    if has_request_context():
-        known = session.scalar(select(func.max(AwardedContract.id))) or 0
-        if known > current_app.config["IMPACT_INLINE_LIMIT"]:
+    """At once, in the import's transaction; after a page's upload on a large platform, in the background once the
+    response is sent (``app.impact.jobs``): the dashboard says « Recalculer » meanwhile."""
+    if has_request_context() and jobs.is_large(session):
 
-            @after_this_request
-            def _later(response):
-                runner("impact").submit(refresh_job)
-                return response
+        @after_this_request
+        def _later(response):
+            jobs.refresh_later()
+            return response
 
-            return
+        return
     facts.refresh(session)
-
-
-def refresh_job(app: Flask) -> None:
-    """The background refresh: its own session, committed; a failure is logged by the runner."""
-    session = app.extensions["db_sessionmaker"]()
-    try:
-        facts.refresh(session)
-        session.commit()
-    finally:
-        session.close()
 
 
 def init_app(app: Flask) -> None:

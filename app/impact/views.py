@@ -13,7 +13,7 @@ from flask_login import login_required
 from app.db import get_session
 from app.formatting import number_fr
 from app.forms import FrenchForm, form_status
-from app.impact import charts, facts
+from app.impact import charts, facts, jobs
 from app.impact.contracts import buyer_contracts, buyer_name
 from app.impact.downloads import CSV_TYPE, XLSX_TYPE, as_csv, as_xlsx
 from app.impact.figures import Filters, by_division, by_quarter, headline
@@ -133,9 +133,13 @@ def recompute() -> Response:
     form = RecomputeForm()
     if form.validate_on_submit():
         session = get_session()
-        done = facts.refresh(session)
-        session.commit()
-        flash(f"Retombées recalculées : {number_fr(done)} marché{'s' if done > 1 else ''}.", "success")
+        if jobs.is_large(session):
+            jobs.refresh_later()
+            flash("Recalcul lancé en arrière-plan : les chiffres seront à jour dans quelques minutes.", "success")
+        else:
+            done = facts.refresh(session)
+            session.commit()
+            flash(f"Retombées recalculées : {number_fr(done)} marché{'s' if done > 1 else ''}.", "success")
     return redirect(url_for("impact.dashboard"))
 
 
