@@ -20,6 +20,7 @@ import io
 import json
 import re
 import threading
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
@@ -518,3 +519,18 @@ def test_on_a_large_platform_an_upload_leaves_the_refresh_to_the_background(app,
     assert headline(session, Filters()).contracts == 1  # the job ran, after the page
     operator.submit("/operateur/retombees/recalcul", {}, page_url="/operateur/retombees")
     assert submitted == ["refresh_job", "refresh_job"]  # the button too, on a large platform
+
+
+def test_a_contract_published_again_with_a_new_amount_is_recomputed(session, world):
+    first = _contract(Source.DECP, "R", "100000", date(2026, 3, 1), "45261000", _holder("Couvreurs", siret(4)))
+    Store(session, "a.json").add(session, [first])
+    session.commit()
+    assert facts.refresh(session) == 1
+    session.commit()
+    changed = replace(first, amount_eur=Decimal("150000"))
+    Store(session, "b.json").add(session, [changed])
+    session.commit()
+    assert facts.is_stale(session)
+    assert facts.refresh(session) == 1  # only the changed one
+    session.commit()
+    assert headline(session, Filters()).amount_eur == 150000 and not facts.is_stale(session)
