@@ -39,7 +39,6 @@ from app.awards.models import ContractHolder
 from app.awards.store import Store
 from app.consortium.models import Assignment, Groupement
 from app.db import make_engine
-from app.formatting import number_fr
 from app.impact import charts, facts
 from app.impact.companies import top_holders
 from app.impact.demo import generate_contracts
@@ -413,9 +412,8 @@ def test_a_company_page_names_its_local_partners_and_its_sub_contracting(contrac
     response = operator.get(f"/entreprises/{world.companies[3]}")
     (table,) = html.fromstring(response.data).xpath("//table[starts-with(caption, 'Entreprises de la Métropole')]")
     rows = [[" ".join(cell.text_content().split()) for cell in row] for row in table.xpath("tbody/tr")]
-    share = contracts[world.companies[2]] * 195000 / sum(contracts.values())
-    plumber = ["Plomberie de la Joliette", "1", number_fr(share).replace("\u202f", " ")]  # A, its split table
-    assert plumber in rows and ["Charpentes de Pertuis", "1", "30 000"] in rows  # F
+    # A is ours: its split table is its members' own, the partner is listed without its share; F is not.
+    assert ["Plomberie de la Joliette", "1", "0"] in rows and ["Charpentes de Pertuis", "1", "30 000"] in rows
     assert not [row for row in rows if "Lyon" in row[0]]  # F's firm of Lyon is not local
     pertuis = _page(operator.get(f"/entreprises/{world.companies[5]}"))
     assert "Sous-traitance déclarée" in pertuis and "Marché B" in pertuis and "20\u202f000" in pertuis
@@ -479,10 +477,11 @@ def test_the_sub_contractors_of_our_dc4_are_counted_apart_from_the_holders():
         id=10, company_id=5, commune_insee="13055", legal_name="Toitures", name=None, role="titulaire",
         identifier=siret(5), size_category="small", sme=None,
     )  # fmt: skip
-    table = facts.Split(members={5: Decimal(300)}, subcontractors={7: Decimal(100)})
-    row, shares = facts._facts(contract, [holder], [], {1: table})
+    table = facts.Split(members={5: Decimal(300)}, subcontractors={7: Decimal(100), 8: Decimal(50)})
+    in_decp = SimpleNamespace(amount_eur=Decimal(120), company_id=8)  # the DECP declare the second one too
+    row, shares = facts._facts(contract, [holder], [in_decp], {1: table})
     assert [s["share_eur"] for s in shares] == [Decimal(1000)]  # the holder's share is the contract's amount
-    assert (row["subcontract_amount_eur"], row["local_subcontract_amount_eur"]) == (100, 100)
+    assert (row["subcontract_amount_eur"], row["local_subcontract_amount_eur"]) == (220, 220)  # 120 + 100, not 270
     assert row["ours"] and row["local_amount_eur"] == 1000
 
 
@@ -534,3 +533,36 @@ def test_a_contract_published_again_with_a_new_amount_is_recomputed(session, wor
     assert facts.refresh(session) == 1  # only the changed one
     session.commit()
     assert headline(session, Filters()).amount_eur == 150000 and not facts.is_stale(session)
+
+
+def test_the_decp_copy_of_our_award_leaves_it_ours(contracts, session):
+    """The DECP publish our groupement's contract months after its award notice: the notice's copy, which carries
+    the split table, stays the one counted."""
+    members = [_holder(name, siret(n)) for n, name in enumerate(MEMBERS, 1)]
+    copy = _contract(Source.DECP, "A-decp", "195000", date(2026, 5, 2), "45261000", *members)
+    Store(session, "decp-2026.json").add(session, [copy])
+    session.commit()
+    facts.refresh(session)
+    top = headline(session, Filters())
+    assert (top.contracts, top.duplicates, top.ours_contracts, top.ours_amount_eur) == (5, 2, 1, 195000)
+    assert top.equal_split_contracts == 2  # still B and F: A keeps its split table
+
+
+def test_a_name_that_reads_as_a_formula_stays_text_in_the_downloads(session, world, operator):
+    hostile = _contract(Source.DECP, "X", "50000", date(2026, 3, 1), "45261000", _holder("Couvreurs", siret(4)))
+    hostile = replace(hostile, buyer_id="21130001000019", buyer_name='=HYPERLINK("http://evil.example","x")')
+    Store(session, "x.json").add(session, [hostile])
+    session.commit()
+    facts.refresh(session)
+    session.commit()
+    text = operator.get("/operateur/retombees/acheteurs.csv").data.decode("utf-8")
+    assert "'=HYPERLINK" in text
+    sheet = load_workbook(io.BytesIO(operator.get("/operateur/retombees/acheteurs.xlsx").data)).active
+    cell = sheet.cell(row=3, column=1)
+    assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK")
+
+
+def test_query_arguments_that_are_not_filters_change_nothing(contracts, operator):
+    for query in ("slug=x", "endpoint=y", "extension=z&_external=1"):
+        response = operator.get(f"/operateur/retombees?{query}")
+        assert response.status_code == 200 and "Marchés 5 pour" in _page(response)

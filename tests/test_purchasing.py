@@ -205,3 +205,17 @@ def test_the_template_is_a_csv_the_importer_reads(group):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     kept, refused = read_csv(response.data)
     assert len(kept) == 1 and not refused
+
+
+def test_absurd_inputs_get_a_french_answer_not_an_error_page(group):
+    browser, organisation_id, _world = group
+    url = f"/organisations/{organisation_id}/achats"
+    assert browser.get(f"{url}?annee=0").status_code == 200 and browser.get(f"{url}?annee=99999").status_code == 200
+    unclosed = b'siret;montant_ht;date\n"' + b"x" * 200_000
+    response = _upload(browser, organisation_id, unclosed, "achats.csv")
+    assert response.status_code == 422 and "CSV mal formé" in _text(response)
+    pledge = browser.submit(
+        f"/organisations/{organisation_id}/engagement",
+        {"signed_on": "2026-01-15", "signatory": "Jeanne Martin", "target_percent": "sNaN"},
+    )
+    assert pledge.status_code == 422 and "Un pourcentage entre 0 et 100." in _text(pledge)

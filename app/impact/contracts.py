@@ -28,6 +28,7 @@ class Line:
     split: str
     counted: bool
     source: str
+    ours: bool  # its local and SME parts come from a convention's split: its members' own, not shown
 
 
 def buyer_name(session: Session, buyer_id: str) -> str:
@@ -38,7 +39,7 @@ def buyer_name(session: Session, buyer_id: str) -> str:
 def buyer_contracts(session: Session, buyer_id: str, filters: Filters, limit: int = LIMIT) -> list[Line]:
     stmt = select(
         C.contract_id, A.object, A.cpv, C.award_date, C.amount_eur, C.local_amount_eur, C.sme_amount_eur, C.split,
-        C.counted, C.source,
+        C.counted, C.source, C.ours,
     ).join(A, A.id == C.contract_id)  # fmt: skip
     if filters.date_from is not None:
         stmt = stmt.where(C.award_date >= filters.date_from)

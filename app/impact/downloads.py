@@ -10,11 +10,12 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from app.impact.tables import COUNT, EUR, SHARE, Table
+from app.impact.tables import COUNT, EUR, SHARE, TEXT, Table
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _XLSX_FORMATS = {EUR: "#,##0.00", COUNT: "0", SHARE: "0.0%"}
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a name from a public file must never run as a spreadsheet formula
 
 
 def as_csv(table: Table, caption: str) -> bytes:
@@ -34,6 +35,8 @@ def _csv_title(title: str, kind: str) -> str:
 def _csv_cell(value, kind: str) -> str:
     if value is None:
         return ""
+    if kind == TEXT:
+        return _inert(str(value))
     if kind == SHARE:
         return f"{value * 100:.1f}".replace(".", ",")
     if kind == EUR:
@@ -54,8 +57,16 @@ def as_xlsx(table: Table, caption: str) -> bytes:
 
 
 def _xlsx_cell(sheet, value, kind: str):
+    if kind == TEXT and value is not None:
+        cell = WriteOnlyCell(sheet, value=_inert(str(value)))
+        cell.data_type = "s"
+        return cell
     if value is None or kind not in _XLSX_FORMATS:
         return value
     cell = WriteOnlyCell(sheet, value=int(value) if kind == COUNT else float(value))
     cell.number_format = _XLSX_FORMATS[kind]
     return cell
+
+
+def _inert(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA) else text

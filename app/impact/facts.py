@@ -1,21 +1,15 @@
 """The « retombées » facts: what each contract counts for, rebuilt from the contracts, their holders, the register and
-our groupements' split tables. ``refresh`` recomputes the contracts that changed since it last ran (or all of them);
-the figures read nothing else.
-
-* **Local** holder: matched to an establishment of the register, whose communes are the Métropole's 92 (a SIREN
-  alone is matched to the firm's establishment in the Métropole when it has one). A holder the register does not
-  know counts as outside the Métropole.
-* **SME** holder: the register's size category (micro, small or medium) when it is matched, else what the source
-  says (BOAMP's PME flag, the eForms size code); unknown otherwise, and then not counted as an SME.
-* A contract another source publishes too — same buyer SIREN, award date and amount to the euro, a different
-  source — is counted once, from the preferred source (DECP, then eForms, TED, BOAMP)."""
+our groupements' split tables; ``refresh`` recomputes those that changed (or all). Definitions: docs/IMPACT.md —
+a **local** holder is an establishment of the register (the 92 communes); an **SME**, by the register's size, else the
+source's flag; a contract two sources publish (buyer SIREN, date, amount to the euro) counts once: our groupement's
+copy, else the preferred source (DECP, eForms, TED, BOAMP)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -47,14 +41,17 @@ def refresh(session: Session, *, full: bool = False) -> int:
     version = register_version.current(session)
     full = full or version != state.register_version
     last_award = session.scalar(select(func.max(GroupementAward.id))) or 0
-    ids = _all(session) if full else _stale(session, state, last_award)
+    # Read before the contracts are: what another import commits meanwhile is after it, for the next refresh.
+    through = session.scalar(select(func.max(AwardedContract.updated_at)))
+    everything = select(AwardedContract.id).order_by(AwardedContract.id)
+    ids = list(session.scalars(everything)) if full else _stale(session, state, last_award, through)
     done = 0
     for chunk in _chunks(ids):
         _rebuild(session, chunk)
         done += len(chunk)
     if done or full:
         rollups.rebuild(session)
-    state.contracts_through = session.scalar(select(func.max(AwardedContract.updated_at)))
+    state.contracts_through = through
     state.last_award_id, state.register_version = last_award, version
     session.add(state)
     session.flush()
@@ -72,16 +69,14 @@ def is_stale(session: Session) -> bool:
     return moved or last_award > state.last_award_id or register_version.current(session) != state.register_version
 
 
-def _all(session: Session) -> list[int]:
-    return list(session.scalars(select(AwardedContract.id).order_by(AwardedContract.id)))
-
-
-def _stale(session: Session, state: ImpactState, last_award: int) -> list[int]:
+def _stale(session: Session, state: ImpactState, last_award: int, through) -> list[int]:
     """Contracts changed since the last refresh (a new one too: its ``updated_at`` is its creation), and those with
     an outcome recorded since. The state is written in the refresh's transaction: a refresh that failed left it."""
     changed = select(AwardedContract.id)
     if state.contracts_through is not None:
         changed = changed.where(AwardedContract.updated_at > state.contracts_through)
+    if through is not None:
+        changed = changed.where(AwardedContract.updated_at <= through)
     found = set(session.scalars(changed))
     if last_award > state.last_award_id:
         awarded = select(GroupementAward.contract_id).where(GroupementAward.id > state.last_award_id)
@@ -232,6 +227,8 @@ def _facts(contract, holders: list, subcontracts: list, declared: dict) -> tuple
     local_amount = sum((r["share_eur"] for r in share_rows if r["local"]), ZERO)
     sme_amount = sum((r["share_eur"] for r in share_rows if r["sme"]), ZERO)
     subcontracted = [s for s in subcontracts if s.amount_eur is not None]
+    in_decp = {s.company_id for s in subcontracted}
+    dc4 = sum((a for c, a in table.subcontractors.items() if c not in in_decp), ZERO)  # never twice
     row = {
         "contract_id": contract.id,
         "duplicate_of_id": None,
@@ -247,10 +244,8 @@ def _facts(contract, holders: list, subcontracts: list, declared: dict) -> tuple
         "split": method,
         "ours": contract.id in declared,
         # Declared in the DECP, or in our groupement's DC4 (its sub-contractors are register companies: local).
-        "subcontract_amount_eur": sum((s.amount_eur for s in subcontracted), ZERO)
-        + sum(table.subcontractors.values(), ZERO),
-        "local_subcontract_amount_eur": sum((s.amount_eur for s in subcontracted if s.company_id is not None), ZERO)
-        + sum(table.subcontractors.values(), ZERO),
+        "subcontract_amount_eur": sum((s.amount_eur for s in subcontracted), ZERO) + dc4,
+        "local_subcontract_amount_eur": sum((s.amount_eur for s in subcontracted if s.company_id), ZERO) + dc4,
         **dims,
     }
     return row, share_rows
@@ -266,24 +261,26 @@ def _dedup_key(contract) -> str | None:
     siren = "".join(ch for ch in contract.buyer_id or "" if ch.isdigit())[:9]
     if len(siren) != 9 or contract.award_date is None or contract.amount_eur is None:
         return None
-    return f"{siren}|{contract.award_date.isoformat()}|{int(contract.amount_eur)}"
+    return f"{siren}|{contract.award_date.isoformat()}|{contract.amount_eur.quantize(Decimal(1), ROUND_HALF_UP)}"
 
 
 def _deduplicate(session: Session, keys: set[str]) -> None:
-    """Among the contracts of one key, those of the preferred source present count; the others point to the first
-    of them. Only the rows whose standing changes are written (most keys name one contract)."""
+    """Among the contracts of one key, those that count are the ones of our groupements' awards if any, else those of
+    the preferred source present; the others point to the first of them. Only the rows whose standing changes are
+    written (most keys name one contract)."""
     keys.discard(None)
     groups: dict[str, list] = defaultdict(list)
     for key_chunk in _chunks(sorted(keys)):
         stmt = select(
             ImpactContract.dedup_key, ImpactContract.contract_id, ImpactContract.source, ImpactContract.counted,
-            ImpactContract.duplicate_of_id,
+            ImpactContract.duplicate_of_id, ImpactContract.ours,
         ).where(ImpactContract.dedup_key.in_(key_chunk))  # fmt: skip
         for row in session.execute(stmt.order_by(ImpactContract.contract_id)):
             groups[row.dedup_key].append(row)
     changes = []
     for members in groups.values():
-        rank = {m.contract_id: PREFERRED.get(m.source, len(PREFERRED)) for m in members}
+        # The copy our groupement's award settled first (it carries the split table), then the preferred source.
+        rank = {m.contract_id: (not m.ours, PREFERRED.get(m.source, len(PREFERRED))) for m in members}
         best = min(rank.values())
         kept = next(m.contract_id for m in members if rank[m.contract_id] == best)
         for member in members:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from app.awards.models import AwardedContract, ContractSubcontract
@@ -25,7 +25,7 @@ class Partner:
     company_id: int
     name: str
     contracts: int
-    amount_eur: Decimal  # what went to the partner on the contracts shared
+    amount_eur: Decimal  # what went to the partner on the contracts shared, those of our groupements left out
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,17 @@ def local_partners(company_id: int) -> list[Partner]:
     """The local companies that held contracts with this one, the most shared first."""
     mine, theirs = aliased(ImpactShare), aliased(ImpactShare)
     stmt = (
-        select(theirs.company_id, func.max(theirs.name), func.count(), func.sum(theirs.share_eur))
+        select(
+            theirs.company_id,
+            func.max(theirs.name),
+            func.count(),
+            func.sum(case((theirs.ours, 0), else_=theirs.share_eur)),  # a convention's split is its members' own
+        )
         .join(mine, mine.contract_id == theirs.contract_id)
         .where(mine.company_id == company_id, theirs.company_id != company_id, theirs.local.is_(True))
         .where(theirs.counted.is_(True))
         .group_by(theirs.company_id)
-        .order_by(func.sum(theirs.share_eur).desc(), theirs.company_id)
+        .order_by(func.count().desc(), theirs.company_id)
         .limit(LIMIT)
     )
     return [Partner(cid, name or "", int(n), Decimal(a)) for cid, name, n, a in get_session().execute(stmt)]

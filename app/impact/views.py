@@ -25,6 +25,7 @@ from app.permissions import authorize
 from app.reference.models import Commune
 
 bp = Blueprint("impact", __name__, url_prefix="/operateur/retombees")
+FILTER_FIELDS = ("annee", "trimestre", "division", "territoire", "acheteur")  # what the links carry on
 BUYER_ID = re.compile(r"\d{9}(\d{5})?")
 
 ON_PAGE = (
@@ -70,7 +71,7 @@ def dashboard() -> tuple[str, int]:
         state=session.get(ImpactState, 1),
         stale=facts.is_stale(session),
         recompute_form=RecomputeForm(),
-        query=request.args.to_dict(),
+        query={name: value for name, value in request.args.items() if name in FILTER_FIELDS and value},
     ), form_status(form)
 
 

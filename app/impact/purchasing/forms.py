@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import DateField, DecimalField, StringField, ValidationError
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import FrenchForm
 
@@ -34,9 +34,13 @@ class PledgeForm(FrenchForm):
     target_percent = DecimalField(
         "Objectif de part locale des achats (%)",
         places=1,
-        validators=[Optional(), NumberRange(0, 100, "Un pourcentage entre 0 et 100.")],
+        validators=[Optional()],
         description="Facultatif : la part du montant de vos achats que vous visez auprès d'établissements locaux.",
     )
+
+    def validate_target_percent(self, field: DecimalField) -> None:
+        if field.data is not None and not (field.data.is_finite() and 0 <= field.data <= 100):
+            raise ValidationError("Un pourcentage entre 0 et 100.")
 
     def validate_signed_on(self, field: DateField) -> None:
         if field.data and not date(2015, 1, 1) <= field.data <= date.today():

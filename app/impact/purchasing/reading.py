@@ -3,7 +3,9 @@ one received e-invoice in a French format — UBL 2.1, UN/CEFACT CII, or a Factu
 standard library, lxml and the factur-x library (which finds the XML in the PDF and reads the EN 16931 fields).
 
 A bad CSV line is refused with its number and reason, the others are kept; an invoice is read whole or refused.
-XML is parsed by the hardened parser of the notices (no DOCTYPE, no entity, no network) before factur-x sees it."""
+An XML file is parsed by the hardened parser of the notices (no DOCTYPE, no entity, no network) before factur-x reads
+its fields. The XML inside a PDF is extracted by factur-x, which parses it once with lxml's defaults (libxml2 loads
+no external entity and caps expansions), then parsed again the hardened way before any field is read."""
 
 from __future__ import annotations
 
@@ -59,6 +61,13 @@ def kind_of(data: bytes) -> str:
 
 
 def read_csv(data: bytes) -> tuple[list[Line], list[Refused]]:
+    try:
+        return _read_csv(data)
+    except csv.Error as error:  # an unclosed quote, a field past the csv module's limit
+        raise PurchaseFileError(f"CSV mal formé : {error}") from error
+
+
+def _read_csv(data: bytes) -> tuple[list[Line], list[Refused]]:
     text = _decoded(data)
     lines = text.splitlines()
     if not lines or not lines[0].strip():

@@ -43,6 +43,8 @@ def purchases(organisation_id: int) -> tuple[str, int]:
             form, lambda s: import_purchases(s, organisation.id, upload.filename or "achats", upload.read())
         )
     year = request.args.get("annee", type=int)
+    if year is not None and not 2000 <= year <= 2100:
+        year = None  # a year no purchase can have: every year
     pledge = session.query(Pledge).filter_by(organisation_id=organisation.id).one_or_none()
     return render_template(
         "impact/purchases.html",
