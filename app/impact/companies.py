@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.impact.figures import TOP, Filters, buyer_filter
+from app.impact.figures import TOP, Filters
 from app.impact.models import ImpactFirstContract as F
 from app.impact.models import ImpactShare as H
 from app.impact.models import ImpactTopHolder as T
@@ -70,13 +70,7 @@ def _whole_year(filters: Filters) -> int | None:
 def first_contracts(session: Session, filters: Filters) -> list[Holder]:
     """Companies whose first public contract (by award date, every source) is one a groupement formed here won."""
     stmt = select(F.company_id, F.name, F.commune_insee, F.amount_eur).order_by(F.name, F.company_id)
-    if filters.date_from is not None:
-        stmt = stmt.where(F.award_date >= filters.date_from)
-    if filters.date_to is not None:
-        stmt = stmt.where(F.award_date <= filters.date_to)
-    if filters.division:
-        stmt = stmt.where(F.cpv_division == filters.division)
+    stmt = filters.on_contracts(stmt, F, counted=None)
     if filters.territory:
         stmt = stmt.where(F.territory == filters.territory)
-    stmt = buyer_filter(stmt, F.buyer_id, filters.buyer)
     return [Holder(cid, name or "", insee, Decimal(a), 1, 1) for cid, name, insee, a in session.execute(stmt)]

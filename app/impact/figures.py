@@ -36,9 +36,11 @@ class Filters:
     territory: str | None = None
     buyer: str | None = None
 
-    def on_contracts(self, stmt: Select, table=C, *, counted: bool = True) -> Select:
-        """Rows of ``table`` (the contracts, or the holders' shares: both carry the dimensions) under the filters."""
-        stmt = stmt.where(table.counted.is_(counted))
+    def on_contracts(self, stmt: Select, table=C, *, counted: bool | None = True) -> Select:
+        """Rows of ``table`` (the contracts, the holders' shares, the first contracts: all carry the dimensions)
+        under the filters; ``counted`` None for a table of counted rows only."""
+        if counted is not None:
+            stmt = stmt.where(table.counted.is_(counted))
         if self.date_from is not None:
             stmt = stmt.where(table.award_date >= self.date_from)
         if self.date_to is not None:
