@@ -23,7 +23,7 @@ from app.reference import loading
 from app.reference.cpv_files import read_cpv_file
 from tests.databases import BACKENDS, PASSWORD, PG_URL_ENV, TEST_CONFIG, fresh_database
 
-pytest_plugins = ["tests.mail_server"]  # the real SMTP server fixture: smtp
+pytest_plugins = ["tests.mail_server", "tests.impact_data"]  # the SMTP server (smtp); the « retombées » set (contracts)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
