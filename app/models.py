@@ -22,6 +22,7 @@ from app.consortium.models import (
     SolverRun,
     TenderFit,
 )
+from app.consortium.workspace.models import WorkspaceMessage, WorkspacePiece, WorkspaceRead
 from app.impact.models import ImpactContract, ImpactShare, ImpactState
 from app.impact.purchasing.models import Pledge, Purchase, PurchaseFile
 from app.reference.models import Commune, CpvCode, NutsRegion
@@ -65,4 +66,7 @@ __all__ = [
     "TenderRevision",
     "Turnover",
     "User",
+    "WorkspaceMessage",
+    "WorkspacePiece",
+    "WorkspaceRead",
 ]
