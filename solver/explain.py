@@ -12,7 +12,7 @@ import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from solver.instance import BROADER, Company, Instance, Lot, LotCapScope, annual_work_eur, share_eur
+from solver.instance import BROADER, Company, Instance, Lot, LotCapScope, annual_work_eur, can_perform, share_eur
 from solver.validate import euros
 
 NEAR_M = 50_000  # beyond this distance a company is "far" from the place of performance
@@ -27,6 +27,7 @@ class _Index:
     lots: dict[str, Lot]
     capable: dict[Item, list[Company]]
     excluded: dict[Item, list[Company]]
+    uncertified: dict[Item, list[Company]]  # able to perform it but without a certificate its package requires
     contributors: dict[str, Company]  # non-excluded companies able to perform at least one of those requirements
 
 
@@ -38,7 +39,14 @@ def explain_infeasible(instance: Instance) -> tuple[str, ...]:
     reasons: list[str] = []
     for item in index.capable:
         reasons.extend(_requirement_reasons(instance, index, item))
-    for check in (_turnover_reasons, _imposed_reasons, _mandataire_reasons, _lot_cap_reasons, _member_reasons):
+    for check in (
+        _certificate_reasons,
+        _turnover_reasons,
+        _imposed_reasons,
+        _mandataire_reasons,
+        _lot_cap_reasons,
+        _member_reasons,
+    ):
         reasons.extend(check(instance, index))
     return tuple(reasons)
 
@@ -48,14 +56,20 @@ def _index(instance: Instance) -> _Index:
     lots = {lot.id: lot for lot in instance.selected_lots}
     capable: dict[Item, list[Company]] = {(lot.id, req): [] for lot in lots.values() for req in lot.requirements}
     excluded: dict[Item, list[Company]] = {item: [] for item in capable}
-    exclude = instance.options.exclude
+    uncertified: dict[Item, list[Company]] = {item: [] for item in capable}
+    exclude, gates = instance.options.exclude, instance.gates()
     for company in instance.companies:
-        target = excluded if company.id in exclude else capable
         for key in company.match:
-            if key in target:
-                target[key].append(company)
+            if key not in capable:
+                continue
+            if company.id in exclude:
+                excluded[key].append(company)
+            elif can_perform(company, key, gates):
+                capable[key].append(company)
+            else:
+                uncertified[key].append(company)
     contributors = {c.id: c for companies in capable.values() for c in companies}
-    return _Index(lots, capable, excluded, contributors)
+    return _Index(lots, capable, excluded, uncertified, contributors)
 
 
 def _km(company: Company, lot_id: str) -> int:
@@ -72,6 +86,17 @@ def _requirement_reasons(instance: Instance, index: _Index, item: Item) -> Itera
     """Nobody can perform it; only broader matches; nobody near; nobody large enough for its share."""
     lot_id, req = item
     capable, where = index.capable[item], f"Lot {lot_id}"
+    if not capable and index.uncertified[item]:
+        lot = index.lots[lot_id]
+        codes = ", ".join(f"« {code} »" for code in sorted(lot.gates()[req]))
+        count = len(index.uncertified[item])
+        who = f"{count} entreprises savent" if count > 1 else "une entreprise sait"
+        yield (
+            f"{where} : {who} réaliser « {req} » mais aucune ne détient {codes}, exigée pour cette prestation ; "
+            "accepter que la certification soit détenue par un autre membre du groupement (appréciation globale "
+            "des capacités)"
+        )
+        return
     if not capable:
         reason = f"{where} : aucune entreprise ne sait réaliser « {req} »"
         if index.excluded[item]:
@@ -107,6 +132,14 @@ def _share_reason(instance: Instance, lot: Lot, req: str, capable: list[Company]
             f"chacune des entreprises qui savent le réaliser (au plus {euros(largest.turnover_eur * ratio // 100)}, "
             f"pour {largest.id}, à {ratio} % du chiffre d'affaires) ; relever le ratio de capacité"
         )
+
+
+def _certificate_reasons(instance: Instance, index: _Index) -> Iterator[str]:
+    """A certificate some member must hold that no company able to work on the lots holds."""
+    pool = list(index.contributors.values()) + [c for c in instance.companies if c.id in instance.options.must_include]
+    for lot_id, code in instance.anywhere():
+        if not any(code in c.certificates for c in pool):
+            yield f"Lot {lot_id} : aucune entreprise candidate ne détient « {code} », exigée pour le lot"
 
 
 def _turnover_reasons(instance: Instance, index: _Index) -> Iterator[str]:

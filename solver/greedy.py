@@ -11,7 +11,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from solver.instance import Company, Instance, Lot, LotCapScope, annual_work_eur, share_eur
+from solver.instance import Company, Instance, Lot, LotCapScope, annual_work_eur, performable, share_eur
 from solver.result import Assignment, Groupement, Result, Status
 from solver.validate import objective, validate
 
@@ -49,12 +49,12 @@ def greedy(instance: Instance) -> Result:
 
 
 def _nearest_first(instance: Instance) -> dict[tuple[str, str], list[Company]]:
-    """For each (lot, requirement), the companies able to perform it, nearest first."""
-    excluded = instance.options.exclude
+    """For each (lot, requirement), the companies able to perform it (certificates included), nearest first."""
+    excluded, gates = instance.options.exclude, instance.gates()
     able: dict[tuple[str, str], list[Company]] = defaultdict(list)
     for company in instance.companies:
         if company.id not in excluded:
-            for key in company.match:
+            for key in performable(company, gates):
                 able[key].append(company)
     for key, companies in able.items():
         lot_id = key[0]

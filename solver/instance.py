@@ -23,12 +23,26 @@ EXACT, NARROWER, BROADER = Match(0), Match(1), Match(2)
 
 
 @dataclass(frozen=True)
+class Certification:
+    """A certificate a lot requires. It qualifies, it is not work: it is met when the member performing
+    ``package`` (the lot's main package, its first requirement, when None) holds it — or, when the user accepted
+    the global assessment of capacities (R2142-25, ``anywhere``), when any member of the groupement holds it."""
+
+    code: str  # opaque to the solver: « Qualibat 2112 »
+    package: str | None = None
+    anywhere: bool = False
+
+
+@dataclass(frozen=True)
 class Lot:
     id: str
-    value_eur: int  # estimated value, HT
-    requirements: tuple[str, ...]  # CPV codes and certifications the lot requires, opaque to the solver
+    value_eur: int  # estimated value (or agreed price), HT
+    requirements: tuple[str, ...]  # the work packages (CPV codes), the main one first; opaque to the solver
     min_turnover_eur: int = 0  # the groupement's combined turnover must reach it (global assessment, R2142-25)
     duration_days: int | None = None  # work is annualised over it when known
+    # How the value is split between the packages, one positive integer per requirement; None: equal shares.
+    weights: tuple[int, ...] | None = None
+    certifications: tuple[Certification, ...] = ()
 
     def __post_init__(self) -> None:
         if self.value_eur < 0 or self.min_turnover_eur < 0:
@@ -37,6 +51,27 @@ class Lot:
             raise InstanceError(f"lot {self.id}: requirements must be non-empty and distinct")
         if self.duration_days is not None and self.duration_days <= 0:
             raise InstanceError(f"lot {self.id}: duration must be positive")
+        if self.weights is not None and (
+            len(self.weights) != len(self.requirements) or any(w <= 0 for w in self.weights)
+        ):
+            raise InstanceError(f"lot {self.id}: one positive weight per requirement")
+        codes = [c.code for c in self.certifications]
+        if len(set(codes)) != len(codes) or set(codes) & set(self.requirements):
+            raise InstanceError(f"lot {self.id}: certifications must be distinct and not work packages")
+        if any(c.package is not None and c.package not in self.requirements for c in self.certifications):
+            raise InstanceError(f"lot {self.id}: a certification names a package the lot does not have")
+
+    def package_of(self, certification: Certification) -> str:
+        """The work package whose performer must hold ``certification`` (the main one by default)."""
+        return certification.package or self.requirements[0]
+
+    def gates(self) -> dict[str, frozenset[str]]:
+        """Package → the certificates its performer must hold (only packages that need one)."""
+        found: dict[str, set[str]] = {}
+        for certification in self.certifications:
+            if not certification.anywhere:
+                found.setdefault(self.package_of(certification), set()).add(certification.code)
+        return {package: frozenset(codes) for package, codes in found.items()}
 
 
 @dataclass(frozen=True)
@@ -50,6 +85,7 @@ class Company:
     distance_m: Mapping[str, int]  # lot id → distance from the company to the place of performance
     references: frozenset[str] = frozenset()  # requirements proven by a past contract
     can_be_solidaire: bool = True  # accepts joint and several liability as mandataire
+    certificates: frozenset[str] = frozenset()  # the lots' certification codes it holds (valid ones)
 
     def __post_init__(self) -> None:
         if self.turnover_eur < 0 or self.headcount < 0:
@@ -121,17 +157,50 @@ class Instance:
         chosen = self.options.lots
         return tuple(lot for lot in self.lots if chosen is None or lot.id in chosen)
 
+    def gates(self) -> dict[tuple[str, str], frozenset[str]]:
+        """(lot, package) → the certificates its performer must hold, over the selected lots."""
+        return {(lot.id, package): codes for lot in self.selected_lots for package, codes in lot.gates().items()}
+
+    def anywhere(self) -> list[tuple[str, str]]:
+        """(lot, certificate) that some member of the groupement must hold, over the selected lots."""
+        return [(lot.id, c.code) for lot in self.selected_lots for c in lot.certifications if c.anywhere]
+
+
+Gates = dict[tuple[str, str], frozenset[str]]
+
+
+def can_perform(company: Company, key: tuple[str, str], gates: Gates) -> bool:
+    """Whether ``company`` may perform the (lot, package) ``key``: a competence that matches it and, when the
+    package's performer must hold certificates (``Instance.gates``), every one of them."""
+    if key not in company.match:
+        return False
+    needed = gates.get(key)
+    return needed is None or needed <= company.certificates
+
+
+def performable(company: Company, gates: Gates) -> list[tuple[str, str]]:
+    """The (lot, package) keys ``company`` may perform (``can_perform``), in its match's order."""
+    if not gates:
+        return list(company.match)
+    return [key for key in company.match if can_perform(company, key, gates)]
+
 
 def share_eur(lot: Lot, requirement: str) -> int:
     """The part of a lot's value that goes with one of its requirements (``share_of``)."""
-    return share_of(lot.value_eur, lot.requirements, requirement)
+    return share_of(lot.value_eur, lot.requirements, requirement, lot.weights)
 
 
-def share_of(value_eur: int, requirements: tuple[str, ...], requirement: str) -> int:
-    """The part of ``value_eur`` that goes with one of ``requirements``: equal shares, the remainder on the first
-    requirement (the main CPV), so that the shares add up to the value exactly."""
-    base, remainder = divmod(value_eur, len(requirements))
-    return base + (remainder if requirement == requirements[0] else 0)
+def share_of(
+    value_eur: int, requirements: tuple[str, ...], requirement: str, weights: tuple[int, ...] | None = None
+) -> int:
+    """The part of ``value_eur`` that goes with one of ``requirements``, in proportion to ``weights`` (equal shares
+    when None), rounded down, the remainder on the first requirement (the main package): the shares add up to the
+    value exactly."""
+    weights = weights or (1,) * len(requirements)
+    total = sum(weights)
+    parts = [value_eur * w // total for w in weights]
+    index = requirements.index(requirement)
+    return parts[index] + (value_eur - sum(parts) if index == 0 else 0)
 
 
 def annual_work_eur(lot: Lot, amount_eur: int) -> int:

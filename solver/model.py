@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from solver import costs
-from solver.instance import Company, Instance, LotCapScope, annual_work_eur, share_eur
+from solver.instance import Company, Instance, LotCapScope, annual_work_eur, can_perform, share_eur
 from solver.result import Groupement
 
 
@@ -30,6 +30,7 @@ def build_model(instance: Instance) -> tuple[cp_model.CpModel, Variables]:
     companies = [c for c in instance.companies if c.id not in instance.options.exclude]
     _variables(model, instance, companies, v)
     _cover(model, instance, companies, v)
+    _certificates(model, instance, companies, v)
     _members(model, instance, companies, v)
     _capacity(model, instance, companies, v)
     _combined_turnover(model, instance, companies, v)
@@ -42,11 +43,13 @@ def build_model(instance: Instance) -> tuple[cp_model.CpModel, Variables]:
 def _variables(model: cp_model.CpModel, instance: Instance, companies: list[Company], v: Variables) -> None:
     for company in companies:
         v.member[company.id] = model.new_bool_var(f"member[{company.id}]")
+    gates = instance.gates()
     for lot in instance.selected_lots:
         v.covered[lot.id] = model.new_bool_var(f"covered[{lot.id}]") if instance.options.partial else 1
         for requirement in lot.requirements:
             for company in companies:
-                if (lot.id, requirement) in company.match:
+                # A package's performer holds the certificates it requires: the others get no variable.
+                if can_perform(company, (lot.id, requirement), gates):
                     var = model.new_bool_var(f"assign[{lot.id},{requirement},{company.id}]")
                     v.assign[lot.id, requirement, company.id] = var
                     v.by_company.setdefault(company.id, []).append((lot.id, requirement, var))
@@ -60,6 +63,13 @@ def _cover(model: cp_model.CpModel, instance: Instance, companies: list[Company]
     for lot in instance.selected_lots:
         for requirement in lot.requirements:
             model.add(sum(doers.get((lot.id, requirement), [])) == v.covered[lot.id])
+
+
+def _certificates(model: cp_model.CpModel, instance: Instance, companies: list[Company], v: Variables) -> None:
+    # A certificate assessed globally (R2142-25) is held by at least one member of a groupement covering its lot.
+    for lot_id, code in instance.anywhere():
+        holders = [v.member[c.id] for c in companies if code in c.certificates]
+        model.add(sum(holders) >= v.covered[lot_id])
 
 
 def _members(model: cp_model.CpModel, instance: Instance, companies: list[Company], v: Variables) -> None:

@@ -4,19 +4,21 @@
 that can perform no requirement of a selected lot, unless must-include, (3) the *dominated* companies defined
 below. The optimal objective, and whether any groupement exists, do not change (proof below).
 
-Notation. K = ``options.max_members``. A *key* is a (lot, requirement) of a selected lot; keys(c) are the keys in
-``c.match``; cost(c, k) = ``costs.assignment_cost``, the model's own coefficient (distance, SME, match rank,
-reference). eligible(c): c may be mandataire when it performs work (as in ``model._mandataire``: headcount ≥
-``mandataire_min_headcount``, and solidaire if ``mandataire_solidaire``). *Candidates*: the companies not
-excluded with at least one key, in the strict total order ≺ of ``strength`` (turnover descending first, id last).
+Notation. K = ``options.max_members``. A *key* is a (lot, requirement) of a selected lot; keys(c) are the keys c may
+perform (``instance.performable``: in ``c.match``, and c holds the certificates the lot ties to that package);
+certs(c): the certificates c holds among those some member must hold (``Instance.anywhere``); cost(c, k) =
+``costs.assignment_cost``, the model's own coefficient (distance, SME, match rank, reference). eligible(c): c may be
+mandataire when it performs work (as in ``model._mandataire``: headcount ≥ ``mandataire_min_headcount``, and
+solidaire if ``mandataire_solidaire``). *Candidates*: the companies not excluded with at least one key, in the
+strict total order ≺ of ``strength`` (turnover descending first, id last).
 
-Dominance. d dominates c when d ≺ c, keys(d) ⊇ keys(c), cost(d, k) ≤ cost(c, k) for every k in keys(c),
-eligible(d) ≥ eligible(c), and, for the collaboration bonus b: partners(d) ⊇ partners(c) if b > 0, no partner at
-all for d if b < 0. partners(x): the companies x forms a collaboration pair with, among those that could be
-members (candidates and must-include). (d ≺ c gives d.turnover ≥ c.turnover. The match rank and the headcount
-need no rule of their own: the model uses the rank only through the cost, the headcount only for eligibility.)
-Rule. c is removed iff c is not must-include and at least K candidates dominate c. ``dominated`` computes
-exactly this set.
+Dominance. d dominates c when d ≺ c, keys(d) ⊇ keys(c), cost(d, k) ≤ cost(c, k) for every k in keys(c), eligible(d)
+≥ eligible(c), certs(d) ⊇ certs(c), and, for the collaboration bonus b: partners(d) ⊇ partners(c) if b > 0, no
+partner at all for d if b < 0. partners(x): the companies x forms a collaboration pair with, among those that could
+be members (candidates and must-include). (d ≺ c gives d.turnover ≥ c.turnover. The match rank and the headcount
+need no rule of their own: the model uses the rank only through the cost, the headcount only for eligibility.) Rule.
+c is removed iff c is not must-include and at least K candidates dominate c. ``dominated`` computes exactly this
+set.
 
 Claim. If the instance has a groupement, it has an optimal one with no removed member.
 Proof (exchange). There are finitely many groupements; among the optimal ones take G minimising Φ(G), the sum of
@@ -26,6 +28,8 @@ member. Let G' be G where d performs everything c performed (it can: keys(d) ⊇
 was. Every hard rule of the model still holds:
   - cover: the same requirements of the same lots are performed, each by exactly one member;
   - members: as many; d performs work; d is not excluded (no candidate is); c is not must-include;
+  - certificates: d performs only keys it may perform, so it holds what their packages require; every
+    certificate some member must hold and c held, d holds too;
   - capacity: d carries c's annualised work (a share depends on its lot and requirement only), and
     c's work ≤ c.turnover × ratio ≤ d.turnover × ratio;
   - combined turnover grows by d.turnover − c.turnover ≥ 0, for the same covered lots;
@@ -44,15 +48,15 @@ Lemma (what the computation relies on). Dominance is transitive. If c has K domi
 a removed dominator d ≺ c has K kept dominators (induction along ≺), and they dominate c.
 
 Computation. Candidates with the same key set form a group; a dominator of c is in c's group or in a group with a
-strict superset of keys (if b > 0, each partner counts as one more key, without cost, so that a superset group
-also has a superset of partners). Groups are decided by decreasing number of keys. Pass 1 counts c's dominators
-in its own group; for the few candidates it keeps, pass 2 adds the kept members of superset groups, already
-decided (by the lemma, counting only those is exact), less those that cannot dominate any of the few (found by
-intersecting prefixes of per-key cost orders). A count is a bit count: the possible dominators of a group are the
-bits of Python integers, in ≺ order, and for each c the conjunction of "before c", "eligible if c is" and, for
-each key, "cost ≤ c's" (masks built by one sweep per key in cost order) must keep K bits. Python does a few
-steps per (candidate, key) pair; the bit operations, quadratic in a group's size, run in C.
-"""
+strict superset of keys (if b > 0, each partner counts as one more key, without cost, and so does each certificate
+of certs(c), so that a superset group also has a superset of partners and certificates). Groups are decided by
+decreasing number of keys. Pass 1 counts c's dominators in its own group; for the few candidates it keeps, pass 2
+adds the kept members of superset groups, already decided (by the lemma, counting only those is exact), less those
+that cannot dominate any of the few (found by intersecting prefixes of per-key cost orders). A count is a bit count:
+the possible dominators of a group are the bits of Python integers, in ≺ order, and for each c the conjunction of
+"before c", "eligible if c is" and, for each key, "cost ≤ c's" (masks built by one sweep per key in cost order) must
+keep K bits. Python does a few steps per (candidate, key) pair; the bit operations, quadratic in a group's size, run
+in C."""
 
 from __future__ import annotations
 
@@ -61,7 +65,7 @@ from dataclasses import replace
 from operator import attrgetter
 
 from solver.costs import assignment_cost, collaboration_bonus
-from solver.instance import Company, Instance, Options
+from solver.instance import Company, Instance, Options, performable
 
 Key = tuple[str, str]  # (lot id, requirement)
 SMALL = 64  # kept members of a group below which filtering them one by one beats indexing them
@@ -101,18 +105,20 @@ def eligible(company: Company, options: Options) -> bool:
 
 
 def candidates_of(instance: Instance) -> list[Candidate]:
-    """The companies not excluded that can perform at least one requirement of a selected lot. Costs are keyed by
+    """The companies not excluded that can perform at least one requirement of a selected lot (holding the
+    certificates its package requires: ``performable``). Costs are keyed by
     the key's index in ``keys_of(instance)`` (integers hash faster than tuples)."""
     options = instance.options
     index = {key: i for i, key in enumerate(keys_of(instance))}
     lots = {lot.id: lot for lot in instance.selected_lots}
+    gates = instance.gates()
     candidates = []
     for company in instance.companies:
         if company.id in options.exclude:
             continue
         costs = {
             index[key]: assignment_cost(instance, lots[key[0]], key[1], company)
-            for key in company.match
+            for key in performable(company, gates)
             if key in index
         }
         if costs:
@@ -137,7 +143,15 @@ def dominated(instance: Instance, candidates: list[Candidate]) -> set[str]:
     """Ids of the candidates the rule removes, exactly (see the module's lemma)."""
     options, bonus = instance.options, collaboration_bonus(instance)
     partners = _partners(instance, candidates) if bonus else {}
-    groups = _groups_in_order(candidates, partners if bonus > 0 else {})
+    extras: dict[str, set[tuple[str, str]]] = {}
+    if bonus > 0:
+        for company_id, others in partners.items():
+            extras.setdefault(company_id, set()).update(("partner", other) for other in others)
+    codes = {code for _, code in instance.anywhere()}
+    for candidate in candidates:
+        if held := candidate.company.certificates & codes:
+            extras.setdefault(candidate.company.id, set()).update(("certificate", code) for code in held)
+    groups = _groups_in_order(candidates, extras)
     for candidate in candidates:
         candidate.may_dominate = bonus >= 0 or candidate.company.id not in partners
     groups_with: dict[int, set[frozenset[int]]] = {}
@@ -174,17 +188,18 @@ def _partners(instance: Instance, candidates: list[Candidate]) -> dict[str, set[
 
 
 def _groups_in_order(
-    candidates: list[Candidate], partners: dict[str, set[str]]
+    candidates: list[Candidate], extras: dict[str, set[tuple[str, str]]]
 ) -> dict[frozenset[int], list[Candidate]]:
     """Sets each candidate's position in ≺ and groups the candidates by key set, each group in ≺ order. A partner
-    counts as one more (negative, virtual) key, so that superset groups also have a superset of partners."""
-    virtual: dict[str, int] = {}
+    and a globally assessed certificate held count as one more (negative, virtual) key each, so that superset
+    groups also have a superset of partners and of certificates."""
+    virtual: dict[tuple[str, str], int] = {}
     groups: dict[frozenset[int], list[Candidate]] = {}
     for position, candidate in enumerate(sorted(candidates, key=strength)):
         candidate.position = position
         keys = frozenset(candidate.costs)
-        if candidate.company.id in partners:
-            keys |= {virtual.setdefault(p, -1 - len(virtual)) for p in partners[candidate.company.id]}
+        if candidate.company.id in extras:
+            keys |= {virtual.setdefault(token, -1 - len(virtual)) for token in extras[candidate.company.id]}
         groups.setdefault(keys, []).append(candidate)
     return groups
 

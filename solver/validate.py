@@ -2,6 +2,8 @@
 
 The rules, for the selected lots: assignments name a selected lot, one of its requirements, a known, non-excluded
 company able to perform it, and the requirement's share (``assignment``, ``exclude``, ``competence``, ``amount``);
+the performer of a package holds the certificates the lot ties to it, and a certificate assessed globally is held
+by some member of a groupement that covers its lot (``certification``: a certificate is never work);
 each lot is covered exactly once per requirement — or, in partial mode, fully or not at all (``cover``); members are
 the assigned companies plus the imposed ones, between 1 and the maximum (``members``, ``must_include``); the members'
 combined turnover reaches each covered lot's minimum (``turnover``); each member's annualised work fits its capacity
@@ -25,6 +27,7 @@ RULES = (
     "assignment",
     "exclude",
     "competence",
+    "certification",
     "amount",
     "cover",
     "members",
@@ -52,7 +55,7 @@ def euros(amount: int) -> str:
 
 def validate(instance: Instance, groupement: Groupement) -> tuple[Violation, ...]:
     """Every hard rule the groupement breaks, in rule order; ``()`` when it is a valid groupement."""
-    checks = (_assignments, _cover, _members, _turnover, _capacity, _mandataire, _lot_cap, _objective)
+    checks = (_assignments, _certificates, _cover, _members, _turnover, _capacity, _mandataire, _lot_cap, _objective)
     return tuple(violation for check in checks for violation in check(instance, groupement))
 
 
@@ -101,9 +104,32 @@ def _assignments(instance: Instance, groupement: Groupement) -> Iterator[Violati
             yield Violation("exclude", f"{where} : l'entreprise {company.id} a été exclue ; confier à une autre")
         elif (lot.id, a.requirement) not in company.match:
             yield Violation("competence", f"{where} : l'entreprise {company.id} ne sait pas le réaliser")
+        elif missing := lot.gates().get(a.requirement, frozenset()) - company.certificates:
+            yield Violation(
+                "certification",
+                f"{where} : l'entreprise {company.id} ne détient pas {_listed(missing)}, exigée pour réaliser ce lot ; "
+                "confier la prestation à un membre certifié ou accepter qu'un autre membre la détienne",
+            )
         elif a.amount_eur != share_eur(lot, a.requirement):
             expected = euros(share_eur(lot, a.requirement))
             yield Violation("amount", f"{where} : montant {euros(a.amount_eur)} au lieu de {expected}")
+
+
+def _listed(codes: frozenset[str]) -> str:
+    return ", ".join(f"« {code} »" for code in sorted(codes))
+
+
+def _certificates(instance: Instance, groupement: Groupement) -> Iterator[Violation]:
+    """A certificate assessed globally is held by at least one member of a groupement covering its lot."""
+    companies = {c.id: c for c in instance.companies}
+    held = set().union(*(companies[m].certificates for m in members_of(instance, groupement) if m in companies))
+    covered = set(groupement.covered_lots)
+    for lot_id, code in instance.anywhere():
+        if lot_id in covered and code not in held:
+            yield Violation(
+                "certification",
+                f"Lot {lot_id} : aucun membre ne détient « {code} » ; ajouter un membre certifié",
+            )
 
 
 def _cover(instance: Instance, groupement: Groupement) -> Iterator[Violation]:

@@ -126,6 +126,7 @@ PURE_MODULES = {
     "app/consortium/vocabulary.py": set(),
     "app/consortium/request.py": set(),
     "app/consortium/selection/matching.py": set(),
+    "app/consortium/selection/packages.py": set(),
     "app/consortium/selection/prepared.py": {"ortools"},
     "app/consortium/capacity/report.py": {"ortools"},
     "app/consortium/documents/pack.py": set(),

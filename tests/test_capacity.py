@@ -74,7 +74,7 @@ def test_split_and_merge_what_ifs(browser, world):
         r'<th scope="row">CPV (\d{8})[^<]*</th>\s*<td[^>]*>([^<]+)</td>\s*<td class="num">(\d+)</td>', split
     )
     assert [(code, int(count)) for code, _, count in parts] == [(PLUMB, 1), (ROOF, 3)]
-    assert "100\u202f000 € HT" in parts[0][1]
+    assert "120\u202f000 € HT" in parts[0][1]  # the main package: 60 % of the lot
     merges = text(page.split('id="fusions"', 1)[1])
     assert "Si les lots LOT-0001 et LOT-0002 étaient fusionnés" in merges
     assert "aucune PME seule ne pourrait prendre le lot fusionné" in merges

@@ -21,7 +21,8 @@ from app.consortium.selection.instance import prepare
 from app.errors import DomainError
 from app.reference.places import commune_for
 from app.tenders.models import LotRequirement, Tender, TenderLot
-from solver.instance import BROADER, EXACT, NARROWER, LotCapScope
+from solver import solve
+from solver.instance import BROADER, EXACT, NARROWER, Certification, LotCapScope
 
 TODAY = date(2026, 11, 27)
 HVAC, HVAC_SUB, HVAC_GROUP, ELEC = "45331000", "45331210", "45330000", "45310000"
@@ -96,9 +97,9 @@ def test_commune_for_ignores_accents_case_and_hyphens_then_tries_the_postcode():
 
 def test_match_table_keeps_the_best_rank_and_proves_references():
     table = matching.MatchTable([("1", HVAC), ("1", ELEC), ("2", HVAC)])
-    match = table.match(frozenset({HVAC_GROUP, HVAC_SUB}), frozenset({("1", "RGE")}))
-    assert match == {("1", HVAC): NARROWER, ("2", HVAC): NARROWER, ("1", "RGE"): EXACT}
-    assert table.match(frozenset({HVAC_GROUP, HVAC_SUB}), frozenset({("1", "RGE")})) is match  # shared
+    match = table.match(frozenset({HVAC_GROUP, HVAC_SUB}))
+    assert match == {("1", HVAC): NARROWER, ("2", HVAC): NARROWER}
+    assert table.match(frozenset({HVAC_GROUP, HVAC_SUB})) is match  # shared
     assert table.proven(frozenset({HVAC_SUB})) == {HVAC}
     assert table.proven(frozenset({HVAC_GROUP})) == frozenset()  # a broader reference proves nothing
 
@@ -190,29 +191,42 @@ def test_cpv_ranks_exact_narrower_and_broader(session):
     )
 
 
-def test_a_certification_is_met_only_by_a_valid_certificate(session):
+def test_a_certification_is_met_only_by_a_valid_certificate_and_is_not_work(session):
     def qualibat(code: str, valid_until: date | None = None) -> tuple[CertificationRecord, ...]:
         return (CertificationRecord("Qualibat", code, "Désamiantage", valid_until),)
 
+    works = ("45262660",)
     ids = add_companies(
         session,
-        company(1, MARSEILLE, certifications=qualibat("1552", TODAY + timedelta(days=30))),
-        company(2, MARSEILLE, certifications=qualibat("1552", TODAY - timedelta(days=1))),  # expired
-        company(3, MARSEILLE, certifications=qualibat("1111")),  # another qualification
-        company(4, MARSEILLE, certifications=(CertificationRecord("QUALIBAT", "1552", ""),)),
-        company(5, MARSEILLE, certifications=qualibat("1552", TODAY)),  # valid until tonight
-        company(6, MARSEILLE, certifications=(CertificationRecord("RGE", "", ""),)),
+        company(1, MARSEILLE, works, certifications=qualibat("1552", TODAY + timedelta(days=30))),
+        company(2, MARSEILLE, works, certifications=qualibat("1552", TODAY - timedelta(days=1))),  # expired
+        company(3, MARSEILLE, works, certifications=qualibat("1111")),  # another qualification
+        company(4, MARSEILLE, works, certifications=(CertificationRecord("QUALIBAT", "1552", ""),)),
+        company(5, MARSEILLE, works, certifications=qualibat("1552", TODAY)),  # valid until tonight
+        company(6, MARSEILLE, works, certifications=(CertificationRecord("RGE", "", ""),)),
+        company(7, MARSEILLE, certifications=qualibat("1552")),  # certified, but does not do the work
     )
     tender = add_tender(session, marseille_lot("45262660", "Qualibat 1552"), marseille_lot("45262660", "RGE"))
     prepared = prepare(session, tender, Request(), TODAY)
     first, second = (lot.lot_id for lot in tender.lots)
-    matches = {c.id: dict(c.match) for c in prepared.instance.companies}
-    assert matches == {
-        ids["Entreprise 1"]: {(first, "Qualibat 1552"): EXACT},
-        ids["Entreprise 4"]: {(first, "Qualibat 1552"): EXACT},
-        ids["Entreprise 5"]: {(first, "Qualibat 1552"): EXACT},
-        ids["Entreprise 6"]: {(second, "RGE"): EXACT},
+    held = {c.id: c.certificates for c in prepared.instance.companies}
+    assert held == {
+        ids["Entreprise 1"]: {"Qualibat 1552"},
+        ids["Entreprise 2"]: set(),
+        ids["Entreprise 3"]: set(),
+        ids["Entreprise 4"]: {"Qualibat 1552"},
+        ids["Entreprise 5"]: {"Qualibat 1552"},
+        ids["Entreprise 6"]: {"RGE"},
     }
+    # The certification qualifies the one who does the works: it is not a work package of its own.
+    lots = prepared.instance.lots
+    assert [lot.requirements for lot in lots] == [works, works]
+    assert [lot.certifications for lot in lots] == [(Certification("Qualibat 1552"),), (Certification("RGE"),)]
+    result = solve(prepared.instance, workers=1)
+    performer = {a.lot_id: a.company_id for a in result.best.assignments}
+    assert performer[first] in {ids["Entreprise 1"], ids["Entreprise 4"], ids["Entreprise 5"]}
+    assert performer[second] == ids["Entreprise 6"]
+    assert {a.requirement for a in result.best.assignments} == set(works)
 
 
 def test_radius_keeps_companies_near_at_least_one_lot(session):
@@ -360,7 +374,9 @@ def test_lot_without_requirement_rows_uses_its_main_cpv_and_unknown_value_is_rep
     lot = prepared.instance.lots[0]
     assert (lot.requirements, lot.value_eur, lot.min_turnover_eur, lot.duration_days) == ((HVAC,), 0, 150_000, 365)
     assert [c.id for c in prepared.instance.companies] == [ids["Entreprise 1"]]
-    assert prepared.warnings == ("Valeur estimée du lot LOT-0001 inconnue : le lot est compté pour 0 €.",)
+    assert prepared.warnings == (
+        "Valeur estimée du lot LOT-0001 inconnue : le prix de l'offre sera à définir dans la répartition.",
+    )
     bare = add_tender(session, marseille_lot(), notice_id="2")
     with pytest.raises(DomainError, match="compétence requise"):
         prepare(session, bare, Request(), TODAY)

@@ -29,8 +29,8 @@ def test_build_saves_a_draft_and_prints_the_proposals(runner, world, session):
     split = {(a["lot_id"], a["cpv"]): (a["siret"], a["amount"]) for a in best["assignments"]}
     assert split == {
         ("LOT-0001", ELEC): (siret(1), 100_000),
-        ("LOT-0002", PLUMB): (siret(2), 100_000),
-        ("LOT-0002", ROOF): (siret(3), 100_000),
+        ("LOT-0002", PLUMB): (siret(2), 120_000),  # the main package: 60 % of the lot
+        ("LOT-0002", ROOF): (siret(3), 80_000),
     }
     # Only the roofer can change (each member must work): the best and two alternatives, though three were asked.
     assert [{m["siret"] for m in g["members"]} - {siret(1), siret(2)} for g in data["groupements"]] == [

@@ -10,7 +10,18 @@ from dataclasses import replace
 import pytest
 
 from solver import reduction
-from solver.instance import BROADER, EXACT, NARROWER, Company, Instance, Lot, LotCapScope, Options, Weights
+from solver.instance import (
+    BROADER,
+    EXACT,
+    NARROWER,
+    Certification,
+    Company,
+    Instance,
+    Lot,
+    LotCapScope,
+    Options,
+    Weights,
+)
 from solver.reduction import candidates_of, dominated, reduce_candidates, strength
 from solver.result import Status
 from solver.solve import solve
@@ -259,7 +270,7 @@ def random_instance(seed: int) -> Instance:
         family = _random_company(rng, f"s{len(companies):02d}", keys if crowd else trade, crowd)
         for _ in range(1 if crowd else rng.randint(1, 6)):
             companies.append(family if crowd else _near_copy(rng, family, f"s{len(companies):02d}"))
-    companies = companies[:size]
+    companies = _certified(rng, companies[:size])
     return Instance(lots, tuple(companies), _pairs(rng, companies), _options(rng, companies, lots))
 
 
@@ -293,11 +304,25 @@ def _near_copy(rng: random.Random, family: Company, id_: str) -> Company:
 CODES = ("C1", "C2", "C3", "C4", "C5")
 
 
+CERTIFICATES = ("Q1", "Q2")
+
+
 def _random_lot(rng: random.Random, lot_id: str, crowd: bool) -> Lot:
     value = rng.randint(20, 400) * 1000
     minimum = rng.choice([0, 0, value * rng.randint(2, 10)])
     requirements = tuple(rng.sample(CODES, rng.randint(2, 4) if crowd else rng.randint(1, 3)))
-    return Lot(lot_id, value, requirements, minimum, rng.choice([None, None, 730]))
+    weights = tuple(rng.randint(1, 4) for _ in requirements) if rng.random() < 0.3 else None
+    certifications = tuple(
+        Certification(code, rng.choice([None, *requirements]), rng.random() < 0.4)
+        for code in CERTIFICATES
+        if rng.random() < 0.25
+    )
+    return Lot(lot_id, value, requirements, minimum, rng.choice([None, None, 730]), weights, certifications)
+
+
+def _certified(rng: random.Random, companies: list[Company]) -> list[Company]:
+    """Each company holds each certificate with probability 1/2 (near copies differ)."""
+    return [replace(c, certificates=frozenset(q for q in CERTIFICATES if rng.random() < 0.5)) for c in companies]
 
 
 def _pairs(rng: random.Random, companies: list[Company]) -> frozenset[frozenset[str]]:

@@ -32,6 +32,11 @@ class Request:
     subcontracting: bool = False  # partners as sub-contractors of the initiating company rather than co-contractors
     alternatives: int = 3  # proposals besides the best one
     time_limit_s: float = 10.0
+    # (TenderLot id, CPV code, "fusionne" | "facultatif"): the work packages merged into the main one or left out.
+    package_choices: tuple[tuple[int, str, str], ...] = ()
+    # (TenderLot id, certification): held by any member of the groupement (global assessment, R2142-25) rather
+    # than by the member performing the work it concerns.
+    global_certifications: tuple[tuple[int, str], ...] = ()
 
     def to_json(self) -> dict:
         return {**asdict(self), "form": self.form.value}
@@ -42,9 +47,18 @@ class Request:
         for name in ("lot_ids", "impose", "exclude", "self_lot_ids"):
             if name in known:
                 known[name] = tuple(int(x) for x in known[name])
+        if "package_choices" in known:
+            known["package_choices"] = tuple((int(lot), str(code), str(c)) for lot, code, c in known["package_choices"])
+        if "global_certifications" in known:
+            pairs = known["global_certifications"]
+            known["global_certifications"] = tuple((int(lot), str(code)) for lot, code in pairs)
         if "form" in known:
             known["form"] = Form(known["form"])
         return cls(**known)
+
+    def choices_for(self, lot_id: int) -> dict[str, str]:
+        """The package choices of one lot: CPV code → choice."""
+        return {code: choice for lot, code, choice in self.package_choices if lot == lot_id}
 
     def imposed(self) -> tuple[int, ...]:
         """Every company the groupement must include: the initiator's and the locked ones, without repeats."""

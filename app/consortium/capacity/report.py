@@ -21,7 +21,7 @@ from itertools import combinations
 from app.consortium.selection.prepared import Candidate, Prepared
 from app.reference.cpv import is_cpv_code
 from solver import Instance, Options, Status, explain_infeasible, share_eur, solve
-from solver.instance import Company, Lot, annual_work_eur
+from solver.instance import Company, Gates, Lot, annual_work_eur, can_perform, performable
 
 BANDS: tuple[tuple[float | None, str], ...] = (
     (10, "≤ 10 km"),
@@ -118,15 +118,16 @@ def capacity_report(prepared: Prepared, max_members: int) -> Report:
     smes = [_Sme(c, prepared.companies[c.id]) for c in instance.companies if prepared.companies[c.id].sme]
     ratio = instance.options.capacity_ratio_pct
     lots = tuple(_lot_capacity(prepared, lot, smes, max_members) for lot in instance.lots)
-    merges = _merges(instance.lots, {c.key: c.number for c in lots}, smes, ratio)
+    merges = _merges(instance.lots, {c.key: c.number for c in lots}, smes, ratio, instance.gates())
     return Report(lots, merges, max_members, ratio, len(smes), prepared.warnings)
 
 
 def _lot_capacity(prepared: Prepared, lot: Lot, smes: list[_Sme], max_members: int) -> LotCapacity:
     needs = [(lot.id, req) for req in lot.requirements]
-    bands = _bands(lot.id, needs, smes)
+    gates = prepared.instance.gates()
+    bands = _bands(lot.id, needs, smes, gates)
     ratio = prepared.instance.options.capacity_ratio_pct
-    alone = _alone(smes, needs, annual_work_eur(lot, lot.value_eur), lot.min_turnover_eur, ratio, (lot.id,))
+    alone = _alone(smes, needs, annual_work_eur(lot, lot.value_eur), lot.min_turnover_eur, ratio, (lot.id,), gates)
     ref = prepared.lots[lot.id]
     return LotCapacity(
         key=lot.id,
@@ -140,7 +141,7 @@ def _lot_capacity(prepared: Prepared, lot: Lot, smes: list[_Sme], max_members: i
         complete=sum(b.complete for b in bands),
         alone=alone,
         groupement=_groupement(prepared.instance, lot.id, max_members),
-        split=_split(lot, smes, ratio),
+        split=_split(lot, smes, ratio, gates),
     )
 
 
@@ -148,11 +149,12 @@ def _band_index(km: float) -> int:
     return next(i for i, (limit, _) in enumerate(BANDS) if limit is None or km <= limit)
 
 
-def _bands(lot_id: str, needs: list[Need], smes: list[_Sme]) -> tuple[BandCount, ...]:
-    """SMEs able to perform part (and all) of the lot, by distance from their commune to the lot's place."""
+def _bands(lot_id: str, needs: list[Need], smes: list[_Sme], gates: Gates) -> tuple[BandCount, ...]:
+    """SMEs able to perform part (and all) of the lot, by distance from their commune to the lot's place (holding
+    the certificates a package's performer needs)."""
     eligible, complete = [0] * len(BANDS), [0] * len(BANDS)
     for sme in smes:
-        held = [need in sme.company.match for need in needs]
+        held = [can_perform(sme.company, need, gates) for need in needs]
         if any(held):
             band = _band_index(sme.record.distance_km[lot_id])
             eligible[band] += 1
@@ -167,13 +169,15 @@ def _alone(
     min_turnover_eur: int,
     ratio: int,
     lot_ids: tuple[str, ...],
+    gates: Gates,
 ) -> Alone:
-    """SMEs that perform every need, reach the minimum turnover and can carry the annual work on their own."""
+    """SMEs that perform every need (with its certificates), reach the minimum turnover and can carry the annual
+    work on their own."""
     needs = tuple(needs)
     able = [
         sme
         for sme in smes
-        if all(need in sme.company.match for need in needs)
+        if all(can_perform(sme.company, need, gates) for need in needs)
         and sme.company.turnover_eur >= min_turnover_eur
         and annual_eur * 100 <= sme.company.turnover_eur * ratio
     ]
@@ -184,7 +188,8 @@ def _alone(
 def _groupement(instance: Instance, lot_id: str, max_members: int) -> GroupementOutlook:
     """Whether the prepared companies can form a groupement covering this lot alone."""
     # Only the lot and the companies able to do part of it: a small instance, solved in well under a second.
-    able = tuple(c for c in instance.companies if any(key[0] == lot_id for key in c.match))
+    gates = instance.gates()
+    able = tuple(c for c in instance.companies if any(key[0] == lot_id for key in performable(c, gates)))
     lots = tuple(lot for lot in instance.lots if lot.id == lot_id)
     one_lot = Instance(lots, able, options=Options(max_members=max_members))
     budget = max(0.5, min(SOLVE_TIME_S, TOTAL_SOLVE_TIME_S / max(1, len(instance.lots))))
@@ -200,7 +205,7 @@ def _cpv(lot: Lot) -> tuple[str, ...]:
     return tuple(req for req in lot.requirements if is_cpv_code(req))
 
 
-def _split(lot: Lot, smes: list[_Sme], ratio: int) -> tuple[SplitPart, ...]:
+def _split(lot: Lot, smes: list[_Sme], ratio: int, gates: Gates) -> tuple[SplitPart, ...]:
     """Each CPV requirement as a lot of its own: its share of the value and of the minimum turnover."""
     codes = _cpv(lot)
     if len(codes) < 2:
@@ -209,7 +214,7 @@ def _split(lot: Lot, smes: list[_Sme], ratio: int) -> tuple[SplitPart, ...]:
     for req in codes:
         value = share_eur(lot, req)
         min_turnover = lot.min_turnover_eur * value // lot.value_eur if lot.value_eur else lot.min_turnover_eur
-        alone = _alone(smes, [(lot.id, req)], annual_work_eur(lot, value), min_turnover, ratio, (lot.id,))
+        alone = _alone(smes, [(lot.id, req)], annual_work_eur(lot, value), min_turnover, ratio, (lot.id,), gates)
         parts.append(SplitPart(req, value, alone))
     return tuple(parts)
 
@@ -218,7 +223,9 @@ def _divisions(lot: Lot) -> set[str]:
     return {code[:2] for code in _cpv(lot)}
 
 
-def _merges(lots: tuple[Lot, ...], numbers: dict[str, str], smes: list[_Sme], ratio: int) -> tuple[Merge, ...]:
+def _merges(
+    lots: tuple[Lot, ...], numbers: dict[str, str], smes: list[_Sme], ratio: int, gates: Gates
+) -> tuple[Merge, ...]:
     """Pairs of lots of a common CPV division (at most ``MAX_MERGES``), merged into one."""
     pairs = [(a, b) for a, b in combinations(lots, 2) if _divisions(a) & _divisions(b)][:MAX_MERGES]
     merges = []
@@ -226,7 +233,7 @@ def _merges(lots: tuple[Lot, ...], numbers: dict[str, str], smes: list[_Sme], ra
         needs = [(lot.id, req) for lot in (a, b) for req in lot.requirements]
         annual = annual_work_eur(a, a.value_eur) + annual_work_eur(b, b.value_eur)
         min_turnover = max(a.min_turnover_eur, b.min_turnover_eur)
-        alone = _alone(smes, needs, annual, min_turnover, ratio, (a.id, b.id))
+        alone = _alone(smes, needs, annual, min_turnover, ratio, (a.id, b.id), gates)
         united = len(set(a.requirements) | set(b.requirements))
         merges.append(Merge(numbers[a.id], numbers[b.id], a.value_eur + b.value_eur, united, alone))
     return tuple(merges)

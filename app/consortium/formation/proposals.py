@@ -17,6 +17,7 @@ import solver
 from app.consortium.formation.reasons import member_reason
 from app.consortium.models import Assignment, Proposal, ProposalMember
 from app.consortium.request import Request
+from app.consortium.selection.lots import packages_of
 from app.consortium.selection.prepared import Prepared
 from app.consortium.vocabulary import MemberRole
 from app.tenders.models import Tender
@@ -37,7 +38,7 @@ def proposal_rows(
                 distance_m=by_solver_id[a.company_id].distance_m.get(a.lot_id, 0),
             )
         )
-    for lot_id, requirement, amount in self_work(tender, prepared.self_lots):
+    for lot_id, requirement, amount in self_work(tender, prepared.self_lots, request):
         proposal.assignments.append(
             Assignment(lot_id=lot_id, requirement=requirement, company_id=request.company_id, amount_eur=amount)
         )
@@ -67,12 +68,14 @@ def _mandataire(prepared: Prepared, request: Request, found: solver.Groupement) 
     return prepared.companies[found.mandataire].id
 
 
-def self_work(tender: Tender, self_lots: tuple[int, ...]) -> list[tuple[int, str, int]]:
-    """(lot, requirement, amount) of the lots the initiating company performs itself."""
+def self_work(tender: Tender, self_lots: tuple[int, ...], request: Request) -> list[tuple[int, str, int]]:
+    """(lot, work package, amount) of the lots the initiating company performs itself, split by the packages'
+    weights as the solver splits the others (``selection.packages``)."""
     work = []
     for lot in tender.lots:
         if lot.id in self_lots:
-            codes = tuple(dict.fromkeys([r.code for r in lot.requirements] or [lot.main_cpv or "—"]))
-            value = int(lot.value_amount or 0)
-            work += [(lot.id, code, solver.share_of(value, codes, code)) for code in codes]
+            packages, weights = packages_of(lot, request)
+            codes = tuple(p.code for p in packages) or (lot.main_cpv or "—",)
+            value, weights = int(lot.value_amount or 0), tuple(weights) or None
+            work += [(lot.id, code, solver.share_of(value, codes, code, weights)) for code in codes]
     return work

@@ -1,11 +1,12 @@
 """Candidate pre-selection: the companies that can perform part of a tender, found in SQL, as a ``solver.Instance``.
 
-Lots: the requested ones (all by default) minus those the initiating company performs itself (``lots``).
-Candidates: open to groupements, in a commune within the radius of at least one lot's place, meeting at least one
-requirement — a CPV code through the hierarchy (``matching``; best rank wins) or a certification through a
-certificate valid on ``today`` (EXACT), found by ``register``. Imposed companies are always candidates; excluded
-ones too, listed in ``Options.exclude`` so that ``explain_infeasible`` can name them. Distances are computed per
-commune, match tables per set of codes.
+Lots: the requested ones (all by default) minus those the initiating company performs itself (``lots``). Candidates:
+open to groupements, in a commune within the radius of at least one lot's place, meeting at least one work package —
+a CPV code through the hierarchy (``matching``; best rank wins), found by ``register``. The certificates valid on
+``today`` that meet a lot's certification requirement are the company's ``certificates``: they qualify the member
+who performs the package they concern (``packages``), they are never work. Imposed companies are always candidates;
+excluded ones too, listed in ``Options.exclude`` so that ``explain_infeasible`` can name them. Distances are
+computed per commune, match tables per set of codes.
 
 Committed work uses part of a turnover: the solver keeps a member's annual work within ``capacity_ratio_pct`` % of
 its turnover, so it is given ``max(0, latest turnover − ⌈committed × 100 / capacity_ratio_pct⌉)`` (0 if unknown)."""
@@ -54,12 +55,13 @@ def _prepare(session: Session, tender: Tender, request: Request, today: date) ->
     warnings: list[str] = []
     chosen, self_lots = lot_rules.chosen_lots(lot_rules.load_lots(session, tender), request)
     communes = {c.insee_code: c for c in session.scalars(select(Commune))}
-    sites = lot_rules.sites(tender, chosen, communes, warnings)
+    sites = lot_rules.sites(tender, chosen, communes, request, warnings)
     lots = tuple(lot_rules.solver_lot(site, warnings) for site in sites)
-    cpv_needs = lot_rules.needs(sites, certifications=False)
-    found = register.collect(session, cpv_needs, lot_rules.needs(sites, certifications=True), today)
+    cpv_needs = lot_rules.needs(sites)
+    found = register.collect(session, cpv_needs, lot_rules.certification_needs(sites), today)
     imposed = request.imposed()
-    rows = register.details(session, found.codes.keys() | found.certified.keys(), _reach(communes, sites, request))
+    # Only a competence makes a candidate: a certificate qualifies the one who performs the work.
+    rows = register.details(session, found.codes.keys(), _reach(communes, sites, request))
     rows.update(register.imposed_details(session, imposed))
     companies, records = _companies(session, rows, found, sites, communes, MatchTable(cpv_needs))
     key_of = {record.id: key for key, record in records.items()}
@@ -110,13 +112,15 @@ def _companies(
         _, siret, legal_name, trade_name, insee, headcount, band, committed_eur, _, turnover = rows[company_id]
         sme = counts_as_sme(sme_category(headcount, band, turnover))
         committed = -(-(committed_eur or 0) * 100 // RATIO_PCT)  # rounded up
-        certified = frozenset(found.certified.get(company_id, ()))
-        match = table.match(frozenset(found.codes.get(company_id, ())), certified)
+        certificates = frozenset(code for _, code in found.certified.get(company_id, ()))
+        match = table.match(frozenset(found.codes.get(company_id, ())))
         metres, km = places[insee]
         proven = table.proven(references.get(company_id, frozenset()))
         key = siret  # the solver names companies by SIRET in its explanations
         effective = max(0, (turnover or 0) - committed)
-        companies[key] = SolverCompany(key, effective, headcount or 0, sme, match, metres, proven)
+        companies[key] = SolverCompany(
+            key, effective, headcount or 0, sme, match, metres, proven, certificates=certificates
+        )
         records[key] = Candidate(company_id, siret, trade_name or legal_name, names[insee], km, sme)
     return companies, records
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.consortium.request import Request
+from app.consortium.selection.packages import Choice, Package, chosen, trade_of, work_packages
 from app.errors import DomainError
 from app.reference.cpv import is_cpv_code
 from app.reference.models import Commune
@@ -25,12 +26,14 @@ MARSEILLE = "13055"  # where distances are counted from when neither the lot nor
 
 @dataclass(frozen=True)
 class Site:
-    """A lot to solve, its requirements (CPV codes and certifications, main CPV first) and its place."""
+    """A lot to solve: its work packages (CPV codes, main first) and their weights, the certifications it requires
+    (each with the package it concerns, None for the main one, and whether any member may hold it), its place."""
 
     key: str  # the solver lot id: the notice's lot identifier (« LOT-0001 »), made unique
     lot: TenderLot
     requirements: tuple[str, ...]
-    certifications: frozenset[str]
+    weights: tuple[int, ...]
+    certifications: tuple[tuple[str, str | None, bool], ...]
     place: Commune
 
 
@@ -78,26 +81,42 @@ def lot_label(lot: TenderLot) -> str:
     return lot.internal_number or lot.lot_id
 
 
-def sites(tender: Tender, lots: list[TenderLot], communes: dict[str, Commune], warnings: list[str]) -> list[Site]:
+def sites(
+    tender: Tender, lots: list[TenderLot], communes: dict[str, Commune], request: Request, warnings: list[str]
+) -> list[Site]:
     found: list[Site] = []
     for lot in lots:
         pairs = [(r.kind, r.code.strip()) for r in lot.requirements]
-        if not pairs and lot.main_cpv:
-            pairs = [("cpv", lot.main_cpv.strip())]
-        kept = [(kind, code) for kind, code in pairs if kind != "cpv" or is_cpv_code(code)]
-        for _, code in sorted(set(pairs) - set(kept)):
+        for code in sorted({code for kind, code in pairs if kind == "cpv" and not is_cpv_code(code)}):
             warnings.append(f"Code CPV « {code} » du lot {lot_label(lot)} illisible : il est ignoré.")
-        if not kept:
-            warnings.append(f"Le lot {lot_label(lot)} n'indique aucune compétence requise : il est laissé de côté.")
+        packages, weights = packages_of(lot, request)
+        if not packages:
+            warnings.append(f"Le lot {lot_label(lot)} n'indique aucun code CPV : il est laissé de côté.")
             continue
-        requirements = tuple(dict.fromkeys(code for _, code in kept))
-        certifications = frozenset(code for kind, code in kept if kind != "cpv")
+        anywhere = {code for lot_id, code in request.global_certifications if lot_id == lot.id}
+        certifications = tuple(
+            (code, trade_of(code, packages), code in anywhere)
+            for code in dict.fromkeys(code for kind, code in pairs if kind != "cpv" and code)
+        )
         place = _lot_place(tender, lot, communes, warnings)
         key = lot.lot_id if lot.lot_id not in {site.key for site in found} else f"{lot.lot_id}·{lot.position}"
-        found.append(Site(key, lot, requirements, certifications, place))
+        found.append(Site(key, lot, tuple(p.code for p in packages), tuple(weights), certifications, place))
     if not found:
-        raise DomainError("Aucun des lots retenus n'indique de compétence requise (code CPV ou certification).")
+        raise DomainError("Aucun des lots retenus n'indique de compétence requise (code CPV).")
     return found
+
+
+def packages_of(lot: TenderLot, request: Request) -> tuple[list[Package], list[int]]:
+    """The lot's packages as the request prices them, main first, and their weights (``packages.chosen``)."""
+    choices = {code: Choice(c) for code, c in request.choices_for(lot.id).items() if c in set(Choice)}
+    return chosen(lot_packages(lot), choices)
+
+
+def lot_packages(lot: TenderLot) -> list[Package]:
+    """The lot's work packages before any choice of the user (the groupement form offers those choices): its
+    readable CPV codes, the main CPV when it lists none."""
+    codes = [r.code.strip() for r in lot.requirements if r.kind == "cpv"] or [(lot.main_cpv or "").strip()]
+    return work_packages([c for c in codes if is_cpv_code(c)])
 
 
 def _lot_place(tender: Tender, lot: TenderLot, communes: dict[str, Commune], warnings: list[str]) -> Commune:
@@ -110,15 +129,31 @@ def _lot_place(tender: Tender, lot: TenderLot, communes: dict[str, Commune], war
 
 
 def solver_lot(site: Site, warnings: list[str]) -> Lot:
-    from solver.instance import Lot
+    from solver.instance import Certification, Lot
 
     lot = site.lot
     if lot.value_amount is None:
-        warnings.append(f"Valeur estimée du lot {lot_label(lot)} inconnue : le lot est compté pour 0 €.")
+        warnings.append(
+            f"Valeur estimée du lot {lot_label(lot)} inconnue : le prix de l'offre sera à définir dans la répartition."
+        )
     duration = lot.duration_days if lot.duration_days and lot.duration_days > 0 else None
-    return Lot(site.key, int(lot.value_amount or 0), site.requirements, int(lot.min_turnover_eur or 0), duration)
+    certifications = tuple(Certification(code, package, anywhere) for code, package, anywhere in site.certifications)
+    return Lot(
+        site.key,
+        int(lot.value_amount or 0),
+        site.requirements,
+        int(lot.min_turnover_eur or 0),
+        duration,
+        site.weights,
+        certifications,
+    )
 
 
-def needs(found: list[Site], *, certifications: bool) -> list[tuple[str, str]]:
-    """(lot id, requirement) pairs of the CPV requirements, or of the certification ones."""
-    return [(s.key, code) for s in found for code in s.requirements if (code in s.certifications) == certifications]
+def needs(found: list[Site]) -> list[tuple[str, str]]:
+    """(lot id, CPV work package) pairs."""
+    return [(s.key, code) for s in found for code in s.requirements]
+
+
+def certification_needs(found: list[Site]) -> list[tuple[str, str]]:
+    """(lot id, certification) pairs."""
+    return [(s.key, code) for s in found for code, _, _ in s.certifications]

@@ -101,14 +101,14 @@ class MatchTable:
     def __init__(self, cpv_needs: Iterable[Need]) -> None:
         self.cpv_needs = tuple(cpv_needs)
         self._ranks: dict[str, dict[Need, int]] = {}
-        self._matches: dict[tuple[frozenset[str], frozenset[Need]], dict[Need, int]] = {}
+        self._matches: dict[frozenset[str], dict[Need, int]] = {}
         self._proven: dict[frozenset[str], frozenset[str]] = {}
 
-    def match(self, codes: frozenset[str], certified: frozenset[Need] = frozenset()) -> dict[Need, int]:
-        """Best rank per need for a company holding ``codes``; needs a valid certificate meets are EXACT."""
-        key = (codes, certified)
+    def match(self, codes: frozenset[str]) -> dict[Need, int]:
+        """Best rank per need for a company holding ``codes``."""
+        key = codes
         if key not in self._matches:
-            best = dict.fromkeys(certified, EXACT)
+            best: dict[Need, int] = {}
             for code in codes:
                 for need, rank in self._code_ranks(code).items():
                     best[need] = min(rank, best.get(need, rank))
