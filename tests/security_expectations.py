@@ -155,6 +155,9 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "consortium.detail": (Case(GROUPEMENT, get=(302, 403, 200, 200, 403, 200)),),
     "consortium.resolve": (Case(GROUPEMENT + "/recalculer", post=OWNER_ACTS),),
     "consortium.acknowledge": (Case(GROUPEMENT + "/avis-modifie/lu", post=OWNER_ACTS),),
+    "consortium.global_certification": (
+        Case(GROUPEMENT + "/certifications/{lot}", post=OWNER_ACTS, data={"code": "Qualibat 2112"}),
+    ),
     "consortium.lock_or_exclude": (Case(GROUPEMENT + "/entreprises/{other_company}/exclure", post=OWNER_ACTS),),
     "consortium.adopt": (Case(GROUPEMENT + "/propositions/{proposal}/retenir", post=OWNER_ACTS),),
     "consortium.invite": (Case(GROUPEMENT + "/inviter", post=OWNER_ACTS),),

@@ -29,8 +29,19 @@ def member_reason(prepared: Prepared, tender: Tender, work: list[Assignment], im
         words = [MATCH_WORDS.get(rank, "compétence déclarée"), f"{assignment.distance_m // 1000} km"]
         if assignment.requirement in company.references:
             words.append("a déjà réalisé un marché de ce type")
+        words += [f"détient « {code} »" for code in _qualifying(prepared, solver_lot, assignment.requirement, company)]
         title = titles.get(assignment.lot_id, "lot")
         parts.append(f"{title[0].upper()}{title[1:]} ({assignment.requirement}) : {', '.join(words)}.")
     if company is not None and company.sme:
         parts.append("PME.")
     return " ".join(parts)
+
+
+def _qualifying(prepared: Prepared, solver_lot: str, requirement: str, company) -> list[str]:
+    """The lot's certifications the company holds that qualify it for this package (or for the whole groupement)."""
+    lot = next(lot for lot in prepared.instance.lots if lot.id == solver_lot)
+    return [
+        c.code
+        for c in lot.certifications
+        if c.code in company.certificates and (c.anywhere or lot.package_of(c) == requirement)
+    ]

@@ -108,3 +108,15 @@ def adjusted(request: Request, *, impose: tuple[int, ...] = (), exclude: tuple[i
     imposed = tuple(dict.fromkeys(c for c in request.impose + impose if c not in exclude))
     excluded = tuple(dict.fromkeys(c for c in request.exclude + exclude if c not in impose))
     return replace(request, impose=imposed, exclude=excluded)
+
+
+def with_global_certification(groupement: Groupement, lot_id: int, code: str) -> Request:
+    """The last request, accepting that ``code``, required for the lot, be held by any member of the groupement
+    (global assessment, R2142-25) rather than by the member performing the work it concerns."""
+    lot = next((lot for lot in groupement.tender.lots if lot.id == lot_id and not lot.withdrawn), None)
+    if lot is None or not any(r.kind != "cpv" and r.code == code for r in lot.requirements):
+        raise DomainError("Cette certification n'est pas exigée par un lot de cet appel d'offres.")
+    request = last_request(groupement)
+    if (lot_id, code) in request.global_certifications:
+        raise DomainError(f"« {code} » est déjà appréciée au niveau du groupement.")
+    return replace(request, global_certifications=(*request.global_certifications, (lot_id, code)))

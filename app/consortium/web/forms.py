@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from flask import request as http_request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import (
@@ -20,9 +23,11 @@ from app.bounds import Range
 from app.companies.identifiers import normalise_siret
 from app.companies.models import Company
 from app.consortium.request import DEFAULT_MAX_MEMBERS, DEFAULT_RADIUS_KM, MAX_MEMBERS_LIMIT, Form, Request
+from app.consortium.selection.lots import lot_label, lot_packages
+from app.consortium.selection.packages import CHOICE_LABELS, Choice, Package
 from app.errors import DomainError
 from app.forms import FrenchForm
-from app.tenders.models import Tender
+from app.tenders.models import Tender, TenderLot
 
 MEMBERS = Range(1, MAX_MEMBERS_LIMIT, " membres")
 RADIUS_KM = Range(1, 1000, " km")
@@ -81,9 +86,12 @@ class GroupementForm(FrenchForm):
             self.lots.data = [lot.id for lot in tender.lots]
             self.company_id.data = companies[0].id if companies else 0
 
-    def request(self, session: Session, time_limit_s: float) -> Request:
-        """The solver request; unknown SIRETs are refused on the field."""
+    def request(self, session: Session, time_limit_s: float, tender: Tender) -> Request:
+        """The solver request; unknown SIRETs are refused on the field, forged package choices on the form."""
+        choices, anywhere = package_choices(tender, http_request.form)
         return Request(
+            package_choices=choices,
+            global_certifications=anywhere,
             lot_ids=tuple(self.lots.data or ()),
             max_members=self.max_members.data,
             radius_km=self.radius_km.data,
@@ -108,3 +116,53 @@ def excluded_ids(session: Session, text: str) -> tuple[int, ...]:
             "SIRET inconnu(s) dans l'annuaire : " + ", ".join(u[:20] for u in unknown[:5]) + ".", field="exclude"
         )
     return tuple(found[s] for s in sirets)
+
+
+@dataclass(frozen=True)
+class LotWork:
+    """What the form offers on one lot: its packages beyond the main one, its certifications."""
+
+    lot: TenderLot
+    label: str
+    packages: list[Package]
+    certifications: list[str]
+
+    def package_field(self, package: Package) -> str:
+        return f"paquet-{self.lot.id}-{package.code}"
+
+    def certification_field(self, index: int) -> str:
+        return f"certification-{self.lot.id}-{index}"
+
+
+CHOICES = [(choice.value, label) for choice, label in CHOICE_LABELS.items()]
+
+
+def lots_work(tender: Tender) -> list[LotWork]:
+    """The lots still in the notice that have a package to merge or a certification to assess."""
+    found = []
+    for lot in tender.lots:
+        if lot.withdrawn:
+            continue
+        certifications = list(dict.fromkeys(r.code for r in lot.requirements if r.kind != "cpv"))
+        work = LotWork(lot, lot_label(lot), lot_packages(lot), certifications)
+        if len(work.packages) > 1 or certifications:
+            found.append(work)
+    return found
+
+
+def package_choices(tender: Tender, posted) -> tuple[tuple[tuple[int, str, str], ...], tuple[tuple[int, str], ...]]:
+    """The package choices and globally assessed certifications posted with the form; a forged value is refused."""
+    choices, anywhere = [], []
+    for work in lots_work(tender):
+        for package in work.packages[1:]:
+            value = posted.get(work.package_field(package), Choice.SEPARATE.value)
+            if value not in {c.value for c in Choice}:
+                raise DomainError(f"Choix inconnu pour la prestation {package.code} du lot {work.label}.")
+            if value != Choice.SEPARATE.value:
+                choices.append((work.lot.id, package.code, value))
+        anywhere += [
+            (work.lot.id, code)
+            for index, code in enumerate(work.certifications)
+            if posted.get(work.certification_field(index)) == "globale"
+        ]
+    return tuple(choices), tuple(anywhere)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.companies.sizes import counts_as_sme
 from app.consortium.models import Groupement, Proposal, SolverRun
+from app.consortium.request import Request
 from app.consortium.workflow.transitions import MANUAL_MOVES, declined
 from app.db import get_session, utcnow
 from app.permissions import may
@@ -54,7 +55,22 @@ def groupement_page(groupement: Groupement) -> str:
         moves=MANUAL_MOVES.get(groupement.status, ()),
         requirement_labels=labels,
         revisions=unseen_revisions(groupement),
+        certifications=certifications(groupement) if can_edit else [],
     )
+
+
+def certifications(groupement: Groupement) -> list[tuple[TenderLot, str, bool]]:
+    """(lot, certification, held by any member) for the lots the groupement answers: the page says who must hold
+    each one and offers the global assessment (R2142-25)."""
+    request = Request.from_json(groupement.options)
+    asked = set(request.lot_ids)
+    found = []
+    for lot in groupement.tender.lots:
+        if lot.withdrawn or (asked and lot.id not in asked) or lot.id in request.self_lot_ids:
+            continue
+        for code in dict.fromkeys(r.code for r in lot.requirements if r.kind != "cpv"):
+            found.append((lot, code, (lot.id, code) in request.global_certifications))
+    return found
 
 
 def unseen_revisions(groupement: Groupement) -> list[TenderRevision]:

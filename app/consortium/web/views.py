@@ -19,7 +19,7 @@ from app.consortium.formation import start
 from app.consortium.jobs.solve import submit
 from app.consortium.models import Groupement, GroupementMember, Proposal, SolverRun
 from app.consortium.vocabulary import GroupementStatus
-from app.consortium.web.forms import GroupementForm
+from app.consortium.web.forms import CHOICES, GroupementForm, lots_work
 from app.consortium.web.pages import groupement_page
 from app.consortium.web.wording import wording
 from app.consortium.workflow import transitions as workflow
@@ -53,13 +53,16 @@ def new(tender_id: int) -> str | Response | tuple[str, int]:
         groupement = commit_or_show(
             form,
             lambda session: start.start_groupement(
-                session, tender, _initiating_organisation(), current_user, form.request(session, limit)
+                session, tender, _initiating_organisation(), current_user, form.request(session, limit, tender)
             ),
         )
         if groupement is not None:
             submit(groupement.runs[-1])
             return redirect(url_for("consortium.detail", groupement_id=groupement.id))
-    return render_template("consortium/new.html", form=form, tender=tender), form_status(form)
+    page = render_template(
+        "consortium/new.html", form=form, tender=tender, lots_work=lots_work(tender), package_choices=CHOICES
+    )
+    return page, form_status(form)
 
 
 def _without_withdrawn_lots(form: GroupementForm, tender: Tender) -> None:
@@ -167,6 +170,17 @@ def lock_or_exclude(groupement_id: int, company_id: int, choice: str) -> Respons
 
     verb = "imposée" if choice == "imposer" else "exclue"
     return _act(groupement_id, action, f"Entreprise {verb} ; calcul relancé.")
+
+
+@bp.post("/groupements/<int:groupement_id>/certifications/<int:lot_id>")
+@login_required
+def global_certification(groupement_id: int, lot_id: int) -> Response:
+    code = request.form.get("code", "")
+
+    def action(session, g):
+        return start.queue_run(session, g, current_user, start.with_global_certification(g, lot_id, code))
+
+    return _act(groupement_id, action, "Certification appréciée au niveau du groupement ; calcul relancé.")
 
 
 @bp.post("/groupements/<int:groupement_id>/avis-modifie/lu")
