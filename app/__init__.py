@@ -59,6 +59,7 @@ def _wire_services(app: Flask) -> None:
 
 def _extend_templates(app: Flask) -> None:
     from app.awards.queries import contracts_for_tender, contracts_held
+    from app.consortium.workspace.glance import workspace_glance
     from app.formatting import date_fr, number_fr
     from app.impact.queries import groupements_of, local_partners, subcontracts_held
     from app.permissions import may
@@ -70,6 +71,7 @@ def _extend_templates(app: Flask) -> None:
     app.add_template_global(local_partners)
     app.add_template_global(subcontracts_held)
     app.add_template_global(may)
+    app.add_template_global(workspace_glance)
     app.add_template_filter(date_fr)
     app.add_template_filter(number_fr)
 
@@ -85,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.consortium.documents.views import bp as documents
     from app.consortium.recommendations.views import bp as recommendations
     from app.consortium.web.views import bp as consortium
+    from app.consortium.workspace.views import bp as workspace
     from app.impact.purchasing.views import bp as purchasing
     from app.impact.views import bp as impact
     from app.impact.views import buyers
@@ -101,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
         tenders,
         consortium,
         documents,
+        workspace,
         recommendations,
         capacity,
         awards,

@@ -56,6 +56,10 @@ class DefaultConfig:
     MAIL_URL = ""
     MAIL_FROM = "Groupement <ne-pas-repondre@groupement.local>"
     MAIL_TIMEOUT_S = 5.0  # per connection: one for all the messages of an action
+    # The pieces the members of a groupement upload: at most this size each; kept in this folder (outside the web
+    # root; empty: ``pieces/`` in the instance folder), named by their SHA-256.
+    WORKSPACE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    WORKSPACE_UPLOAD_DIR = ""
 
 
 class InsecureConfigError(RuntimeError):

@@ -62,6 +62,26 @@ def _invited(user, groupement) -> bool:
     return any(_in_organisation(user, member.company.organisation_id) for member in groupement.members)
 
 
+def _partner(user, groupement) -> bool:
+    """The initiating organisation's users, and those of a company still in the composition that has not declined:
+    the people of the groupement's workspace (a company dropped or that declined no longer reads it)."""
+    return _in_organisation(user, groupement.organisation_id) or any(
+        member.current and member.answer != "refuse" and _in_organisation(user, member.company.organisation_id)
+        for member in groupement.members
+    )
+
+
+def _brings_piece(user, member) -> bool:
+    """A company's pieces: its own people bring them; the initiator and the mandataire may bring any member's."""
+    groupement = member.groupement
+    mandataires = [m.company for m in groupement.members if m.current and m.role == "mandataire"]
+    return _partner(user, groupement) and (
+        _in_organisation(user, groupement.organisation_id)
+        or _in_organisation(user, member.company.organisation_id)
+        or any(_in_organisation(user, company.organisation_id) for company in mandataires)
+    )
+
+
 def _sees_tender(user, tender) -> bool:
     """The visibility rule of ``app.visibility``, asked of this tender for the user's organisations."""
     return _signed_in(user, None) and sees_tender(object_session(tender), user.organisation_ids, tender)
@@ -108,6 +128,10 @@ RULES: dict[str, Rule] = {
     "view_groupement": lambda u, g: _in_organisation(u, g.organisation_id) or _invited(u, g),
     "edit_groupement": lambda u, g: _in_organisation(u, g.organisation_id),
     "answer_invitation": lambda u, member: _in_organisation(u, member.company.organisation_id),
+    # The partners' workspace (conversation, pieces, their files): ``_partner``; a piece for a member company is
+    # brought by that company, the initiator or the mandataire (the target is the ``GroupementMember``).
+    "view_workspace": _partner,
+    "provide_piece": _brings_piece,
     # The bid pack names every member's amounts: the initiator's; the invited companies' once the groupement is formed.
     "view_documents": lambda u, g: _in_organisation(u, g.organisation_id) or (g.status.is_formed and _invited(u, g)),
     "view_capacity": lambda u, tender: (

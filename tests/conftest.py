@@ -23,7 +23,8 @@ from app.reference import loading
 from app.reference.cpv_files import read_cpv_file
 from tests.databases import BACKENDS, PASSWORD, PG_URL_ENV, TEST_CONFIG, fresh_database
 
-pytest_plugins = ["tests.mail_server", "tests.impact_data"]  # the SMTP server (smtp); the « retombées » set (contracts)
+# The SMTP server (smtp); the « retombées » set (contracts); the partners' workspace (partners, pieces_dir).
+pytest_plugins = ["tests.mail_server", "tests.impact_data", "tests.workspace_data"]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

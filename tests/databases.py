@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,8 @@ TEST_CONFIG = {
     "SOLVER_RUNNER": "inline",
     "SOLVER_WORKERS": 1,
     "SOLVER_TIME_LIMIT_S": 5.0,
+    # The workspace's pieces never go to the checkout's instance folder (a test of uploads sets its own folder).
+    "WORKSPACE_UPLOAD_DIR": str(Path(tempfile.gettempdir()) / "groupement-tests" / "pieces"),
 }
 
 

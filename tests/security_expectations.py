@@ -39,8 +39,12 @@ COMPANIES = (302, 200, 200, 200, 403, 200)  # fmt: skip  (SMEs and large groups)
 COMPANY_ACTS = (302, 302, 302, 302, 403, 302)  # fmt: skip
 OPERATOR =      (302,      403,     403,   403,  200,     403)  # fmt: skip
 OPERATOR_ACTS = (302,      403,     403,   403,  302,     403)  # fmt: skip
+PARTNERS =      (302,      403,     200,   200,  403,     200)  # fmt: skip
+PARTNERS_ACT =  (302,      403,     302,   302,  403,     302)  # fmt: skip
 CLAIM = "/rattachements/{claim}"
 GROUPEMENT = "/groupements/{groupement}"
+WORKSPACE = GROUPEMENT + "/espace"
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
 COMPANY = "/entreprises/{company}"
 TENDER = "/appels-d-offres/{tender}"
 NEW_PASSWORD = {"password": PASSWORD, "password_confirm": PASSWORD}
@@ -168,6 +172,16 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "documents.index": (Case(GROUPEMENT + "/documents", get=OWNER),),
     "documents.generate": (Case(GROUPEMENT + "/documents", post=OWNER_ACTS),),
     "documents.download": (Case(GROUPEMENT + "/documents/v1/{zip}", get=OWNER),),
+    # The partners' workspace: the owner's people and the invited companies'; a piece by its company, the owner
+    # or the mandataire (the owner's company here).
+    "workspace.show": (Case(WORKSPACE, get=PARTNERS),),
+    "workspace.post_message": (Case(WORKSPACE + "/messages", post=PARTNERS_ACT, data={"body": "Bonjour"}),),
+    "workspace.upload": (
+        Case(WORKSPACE + "/pieces/{company}/urssaf", post=OWNER_ACTS, data={"piece": PDF}),
+        Case(WORKSPACE + "/pieces/{partner_company}/kbis", post=PARTNERS_ACT, data={"piece": PDF}),
+    ),
+    "workspace.withdraw": (Case(WORKSPACE + "/pieces/{company}/kbis/retirer", post=OWNER_ACTS),),
+    "workspace.download": (Case(WORKSPACE + "/fichiers/{piece}", get=PARTNERS),),
     "recommendations.for_you": (Case("/pour-vous", get=SIGNED_IN),),
     # Claims: SMEs and large groups ask; the claiming organisation follows its claim; the operator decides.
     "claims.new": (Case("/entreprises/rattacher", get=COMPANIES, post=COMPANY_ACTS, data={"siret": siret(5)}),),

@@ -21,6 +21,9 @@ from app.consortium.jobs import solve as jobs
 from app.consortium.models import Groupement
 from app.consortium.request import Request
 from app.consortium.workflow import transitions as workflow
+from app.consortium.workspace import pieces
+from app.consortium.workspace.models import PieceKind
+from app.consortium.workspace.storage import uploads
 from app.tenders import consultations
 from app.tenders.models import Tender
 from tests.consortium_data import ELEC, build_world
@@ -57,6 +60,8 @@ class Ids:
     claim_token: str
     reset_token: str
     opt_out_token: str
+    partner_company: int  # the plumber's: the invited company
+    piece: int  # the owner company's Kbis in the groupement's workspace
 
 
 def _make_user(session: Session):
@@ -147,7 +152,18 @@ def build(app, session: Session) -> Ids:
         claim_token=claim_token,
         reset_token=resets.reset_token(accounts.find_user(session, EMAILS["admin"])),
         opt_out_token=optout.opt_out_token(company),
+        partner_company=world.companies[2],
+        piece=_piece(session, groupement, company.id),
     )
+
+
+def _piece(session: Session, groupement: Groupement, company_id: int) -> int:
+    """The owner company's Kbis, uploaded to the groupement's workspace."""
+    member = pieces.member_of(groupement, company_id)
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    piece = pieces.provide(session, groupement, member, PieceKind.KBIS, uploads.check(pdf, "kbis.pdf", 1 << 20), None)
+    session.commit()
+    return piece.id
 
 
 def _claim(session: Session, owner: Organisation, company_id: int) -> tuple[CompanyClaim, str]:

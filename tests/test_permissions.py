@@ -99,6 +99,8 @@ ROUTE_TESTED = {
     "answer_invitation",
     "view_documents",
     "view_claim",  # tests/test_company_claims.py and the route matrix
+    "view_workspace",  # tests/test_workspace.py and the route matrix
+    "provide_piece",  # tests/test_workspace_uploads.py and the route matrix
 }
 
 

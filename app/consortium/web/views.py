@@ -23,6 +23,7 @@ from app.consortium.web.forms import CHOICES, GroupementForm, lots_work
 from app.consortium.web.pages import groupement_page
 from app.consortium.web.wording import wording
 from app.consortium.workflow import transitions as workflow
+from app.consortium.workspace.checklist import check_before_submission
 from app.db import get_or_404, get_session
 from app.forms import FrenchForm, commit_or_show, form_status
 from app.permissions import authorize, may
@@ -229,7 +230,12 @@ def move(groupement_id: int, target: str) -> Response:
         status = GroupementStatus(target)
     except ValueError:
         abort(404)
-    return _act(groupement_id, lambda s, g: workflow.move(s, g, status, current_user), f"Statut : {status.label}.")
+    def action(session, g):
+        if status is GroupementStatus.SUBMITTED:  # the pieces still missing refuse it, unless « déposer quand même »
+            check_before_submission(session, g, current_user, request.form.get("deposer_quand_meme") == "oui")
+        workflow.move(session, g, status, current_user)
+
+    return _act(groupement_id, action, f"Statut : {status.label}.")
 
 
 @bp.post("/groupements/<int:groupement_id>/membres/<int:member_id>/<choice>")
