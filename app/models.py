@@ -22,6 +22,7 @@ from app.consortium.models import (
     SolverRun,
     TenderFit,
 )
+from app.consortium.split.models import SplitAcceptance, SplitLine, SplitLotPrice, SplitVersion
 from app.consortium.workspace.models import WorkspaceMessage, WorkspacePiece, WorkspaceRead
 from app.impact.models import ImpactContract, ImpactShare, ImpactState
 from app.impact.purchasing.models import Pledge, Purchase, PurchaseFile
@@ -60,6 +61,10 @@ __all__ = [
     "Purchase",
     "PurchaseFile",
     "SolverRun",
+    "SplitAcceptance",
+    "SplitLine",
+    "SplitLotPrice",
+    "SplitVersion",
     "Tender",
     "TenderFit",
     "TenderLot",

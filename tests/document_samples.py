@@ -1,12 +1,14 @@
 """A bid pack built by hand (no database) for the document tests, the previews and the benchmark:
-co-contractors around Marseille, one optional sub-contractor, lots of a school renovation whose rows add up."""
+co-contractors around Marseille, one optional sub-contractor, lots of a school renovation whose rows add up (to the
+cent: one lot's estimate and price have cents)."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from app.companies.sizes import SizeCategory
-from app.consortium.documents.pack import Buyer, Lot, Member, Pack, Party, Row
+from app.consortium.documents.pack import Buyer, Lot, Member, Pack, Party, Row, total, vat_of
 from app.consortium.request import Form
 from app.consortium.vocabulary import MemberRole
 from app.formatting import number_fr
@@ -43,7 +45,11 @@ SIZES = (SizeCategory.SMALL, SizeCategory.MEDIUM, None, SizeCategory.MICRO, Size
 LOTS = (
     # title, value € HT, requirement rows: (CPV, label, share of the lot in per cent)
     ("Gros œuvre", 412_000, (("45223220", "Travaux de gros œuvre", 80), ("45262520", "Travaux de maçonnerie", 20))),
-    ("Électricité courants forts et faibles", 186_500, (("45310000", "Travaux d'équipement électrique", 100),)),
+    (
+        "Électricité courants forts et faibles",
+        Decimal("186500.55"),
+        (("45310000", "Travaux d'équipement électrique", 100),),
+    ),
     ("Menuiseries intérieures et extérieures", 238_750, (("45421000", "Travaux de menuiserie", 100),)),
     (
         "Étanchéité des toitures-terrasses",
@@ -108,14 +114,14 @@ def _party(spec: tuple, index: int) -> Party:
     )
 
 
-def _rows(members: int, lots: int, subcontractor: bool) -> list[tuple[int, int, str, str, int]]:
+def _rows(members: int, lots: int, subcontractor: bool) -> list[tuple[int, int, str, str, Decimal]]:
     """(member index, lot index, code, label, amount): lots round-robin over members; the sub-contractor (index
     ``members``) takes the second requirement of the first lot."""
     found = []
     for lot_index, (_, value, requirements) in enumerate(LOTS[:lots]):
-        left = value
+        left = Decimal(value)
         for req_index, (code, label, share) in enumerate(requirements):
-            amount = left if req_index == len(requirements) - 1 else value * share // 100
+            amount = left if req_index == len(requirements) - 1 else Decimal(value * share // 100)
             left -= amount
             who = members if subcontractor and lot_index == 0 and req_index == 1 else (lot_index + req_index) % members
             found.append((who, lot_index, code, label, amount))
@@ -123,20 +129,20 @@ def _rows(members: int, lots: int, subcontractor: bool) -> list[tuple[int, int, 
 
 
 def _member(party: Party, role: MemberRole, rows: list[Row], index: int) -> Member:
-    total = sum(r.amount_ht for r in rows)
+    amount = total(r.amount_ht for r in rows)
     turnovers = tuple((2025 - k, (2_400_000 + 650_000 * index) * (10 - k) // 10) for k in range(3 - index % 2 * 1))
     return Member(
         party=party,
         role=role,
         turnovers=turnovers,
-        field_share_pct=None if index == 1 else min(100, round(100 * total / turnovers[0][1])),
+        field_share_pct=None if index == 1 else min(100, round(100 * amount / turnovers[0][1])),
         certifications=(f"Qualibat {1552 + index} (valide jusqu'au 31/12/2027)",) if index % 3 != 2 else (),
         references=(
             f"Réhabilitation de l'école Saint-Charles – Ville de Marseille, 2024, {number_fr(150_000 + 10_000 * index)}"
             " € HT",
         ),
         rows=tuple(rows),
-        total_ht=total,
+        total_ht=amount,
         accepted=True,
     )
 
@@ -156,10 +162,10 @@ def sample_pack(
     roles = [MemberRole.MANDATAIRE] + [MemberRole.CO_CONTRACTOR] * (members - 1)
     roles += [MemberRole.SUBCONTRACTOR] * with_subcontractor
     raw = _rows(members, lots, with_subcontractor)
-    total = sum(r[4] for r in raw)
+    whole = sum(r[4] for r in raw)
     rows_of: dict[int, list[Row]] = {i: [] for i in range(len(parties))}
     for who, lot_index, code, label, amount in sorted(raw, key=lambda r: (r[0], r[1], r[2])):
-        vat = round(amount * VAT_RATE_PCT / 100)
+        vat = vat_of(amount, VAT_RATE_PCT)
         rows_of[who].append(
             Row(
                 parties[who].siret,
@@ -172,12 +178,12 @@ def sample_pack(
                 amount,
                 vat,
                 amount + vat,
-                round(100 * amount / total, 2),
+                round(float(100 * amount / whole), 2),
             )
         )
     all_members = [_member(parties[i], roles[i], rows_of[i], i) for i in range(len(parties))]
     rows = tuple(row for i in range(len(parties)) for row in rows_of[i])
-    vat_total = sum(r.vat for r in rows)
+    vat_total = total(r.vat for r in rows)
     return Pack(
         groupement_id=12,
         reference="GME-12",
@@ -186,16 +192,19 @@ def sample_pack(
         procedure="Procédure adaptée ouverte",
         deadline=date(2026, 11, 26),
         buyer=Buyer("Commune d'Aubagne", "21130007300010", "Hôtel de ville, 5 place Maréchal-Foch", "13400", "Aubagne"),
-        lots=tuple(Lot(f"LOT-{i + 1:04d}", title, value) for i, (title, value, _) in enumerate(LOTS[:lots])),
+        lots=tuple(
+            Lot(f"LOT-{i + 1:04d}", title, Decimal(value), Decimal(value))
+            for i, (title, value, _) in enumerate(LOTS[:lots])
+        ),
         form=Form(form),
         mandataire_solidaire=form == "solidaire" if mandataire_solidaire is None else mandataire_solidaire,
         mandataire=all_members[0],
         members=tuple(all_members[:members]),
         subcontractors=tuple(all_members[members:]),
         rows=rows,
-        total_ht=total,
+        total_ht=whole,
         total_vat=vat_total,
-        total_ttc=total + vat_total,
+        total_ttc=whole + vat_total,
         vat_rate_pct=VAT_RATE_PCT,
         draft=draft,
         generated_on=date(2026, 11, 2),

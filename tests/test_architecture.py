@@ -129,6 +129,8 @@ PURE_MODULES = {
     "app/consortium/selection/packages.py": set(),
     "app/consortium/selection/prepared.py": {"ortools"},
     "app/consortium/capacity/report.py": {"ortools"},
+    "app/consortium/split/amounts.py": set(),
+    "app/consortium/split/plan.py": set(),
     "app/consortium/documents/pack.py": set(),
     "app/consortium/documents/checks.py": set(),
     "app/consortium/documents/espd.py": {"lxml"},

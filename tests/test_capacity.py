@@ -157,3 +157,22 @@ def test_capacity_report_says_why_no_groupement_exists():
     (capacity,) = capacity_report(prepared, max_members=4).lots
     assert capacity.groupement.outlook is Outlook.IMPOSSIBLE and capacity.groupement.reasons
     assert capacity.number == "A" and capacity.alone.count == 0
+
+
+def test_a_certification_counts_only_the_smes_that_hold_it_for_the_work_it_concerns():
+    from dataclasses import replace
+
+    from solver.instance import Certification
+
+    lot = Lot("A", 300_000, (PLUMB, ROOF), certifications=(Certification("Qualibat 3211"),))
+    plumber, plumber_record = _company("1", {("A", PLUMB): EXACT, ("A", ROOF): EXACT}, 2_000_000, 5.0)
+    certified, certified_record = _company("2", {("A", PLUMB): EXACT, ("A", ROOF): EXACT}, 2_000_000, 30.0)
+    certified = replace(certified, certificates=frozenset({"Qualibat 3211"}))
+    lots = {"A": LotRef(1, "A", "")}
+    records = {"1": plumber_record, "2": certified_record}
+    prepared = Prepared(Instance((lot,), (plumber, certified)), lots, records, (), 2, (), 0.0)
+    (capacity,) = capacity_report(prepared, max_members=3).lots
+    assert capacity.certifications == ("Qualibat 3211",) and capacity.requirements == (PLUMB, ROOF)
+    # Both can do every package, only the certified one may do the main one: it alone takes the lot.
+    assert capacity.complete == 1 and capacity.alone.count == 1 and capacity.alone.nearest_km == 30.0
+    assert [(p.requirement, p.alone.count) for p in capacity.split] == [(PLUMB, 1), (ROOF, 2)]

@@ -78,7 +78,8 @@ class LotCapacity:
     number: str  # the lot's number as the notice gives it
     title: str
     value_eur: int
-    requirements: tuple[str, ...]
+    requirements: tuple[str, ...]  # the work packages, main first
+    certifications: tuple[str, ...]  # they qualify the performer, they are not work
     bands: tuple[BandCount, ...]
     eligible: int
     complete: int
@@ -136,6 +137,7 @@ def _lot_capacity(prepared: Prepared, lot: Lot, smes: list[_Sme], max_members: i
         title=ref.title,
         value_eur=lot.value_eur,
         requirements=lot.requirements,
+        certifications=tuple(c.code for c in lot.certifications),
         bands=bands,
         eligible=sum(b.eligible for b in bands),
         complete=sum(b.complete for b in bands),

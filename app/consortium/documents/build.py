@@ -1,20 +1,37 @@
-"""The pack of a groupement's adopted proposal, built from the database in steps: the rows of the split of work
-(from the proposal's assignment rows, in the tender's lot order), the members with their identity, turnovers,
-certificates and references, then the pack around them. The members' answers decide whether it is a draft."""
+"""The pack of a groupement, built from the database in steps: the rows of the split of work (the agreed split in
+force — the latest version saved from the adopted proposal, else the proposal's own rows — in the tender's lot
+order, amounts in cents as ``Decimal`` euros, « à définir » while a lot's price is not set), the members with their
+identity, turnovers, certificates and references, the parts sub-contracted by members (one DC4 each), then the pack
+around them. It is a draft until every member accepted the split in force and every price is set."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from app.companies.legal_forms import legal_form_label
 from app.companies.models import Company
-from app.consortium.documents.pack import VAT_RATE_PCT, Buyer, Lot, Member, Pack, Party, Row
-from app.consortium.models import Assignment, Groupement, Proposal, ProposalMember
+from app.consortium.documents.pack import (
+    VAT_RATE_PCT,
+    Buyer,
+    Lot,
+    Member,
+    Pack,
+    Party,
+    Row,
+    Subcontract,
+    euros_of_cents,
+    total,
+    vat_of,
+)
+from app.consortium.models import Groupement, Proposal, ProposalMember
 from app.consortium.request import Form, Request
+from app.consortium.split.current import agreed_split, estimate_cents
+from app.consortium.split.plan import Line
 from app.consortium.vocabulary import Answer, MemberRole
+from app.consortium.workflow.agreement import not_accepting
 from app.formatting import date_fr, number_fr
 from app.reference.cpv_labels import cpv_labels
 from app.tenders.labels import PROCEDURES, label
@@ -23,19 +40,25 @@ from app.tenders.models import Tender, TenderLot
 
 def build_pack(session: Session, groupement: Groupement, today: date) -> Pack:
     proposal = groupement.proposal
-    assignments = list(proposal.assignments) if proposal else []
-    rows = _rows(session, groupement.tender, proposal, assignments)
-    answers = {m.company_id: m.answer for m in groupement.members if m.current}
-    members = [_member(m.company, m.role, rows.get(m.company_id, []), answers) for m in _members(proposal)]
+    split = agreed_split(session, groupement)
+    lines = split.lines if split else ()
+    roles = {m.company_id: m.role for m in _members(proposal)}
+    rows = _rows(session, groupement.tender, lines, roles)
+    accepted = _accepted(session, groupement)
+    members = [
+        _member(m.company, m.role, rows.get(m.company_id, []), m.company_id in accepted) for m in _members(proposal)
+    ]
     co = sorted(
         (m for m in members if m.role.in_groupement), key=lambda m: (m.role is not MemberRole.MANDATAIRE, m.party.name)
     )
     subcontractors = [m for m in members if not m.role.in_groupement]
     ordered = tuple(row for m in co + subcontractors for row in m.rows)
-    total = sum(a.amount_eur for a in assignments)
-    vat_total = sum(r.vat for r in ordered)
+    every_row = [row for found in rows.values() for row in found]
+    total_ht = total(r.amount_ht for r in every_row)
+    vat_total = total(r.vat for r in ordered)
     request = Request.from_json(groupement.options)
     tender = groupement.tender
+    prices = dict(split.prices) if split else {}
     return Pack(
         groupement_id=groupement.id,
         reference=f"GME-{groupement.id}",
@@ -44,19 +67,24 @@ def build_pack(session: Session, groupement: Groupement, today: date) -> Pack:
         procedure=label(PROCEDURES, tender.procedure_type) if tender.procedure_type else None,
         deadline=tender.deadline_date,
         buyer=_buyer(tender),
-        lots=tuple(_lot(lot) for lot in tender.lots if any(a.lot_id == lot.id for a in assignments)),
+        lots=tuple(_lot(lot, prices[lot.id]) for lot in tender.lots if lot.id in prices),
         form=request.form,
         mandataire_solidaire=request.mandataire_solidaire or request.form is Form.JOINT_AND_SEVERAL,
         mandataire=next((m for m in members if m.role is MemberRole.MANDATAIRE), None),
         members=tuple(co),
         subcontractors=tuple(subcontractors),
         rows=ordered,
-        total_ht=total,
+        total_ht=total_ht,
         total_vat=vat_total,
-        total_ttc=total + vat_total,
+        total_ttc=None if total_ht is None or vat_total is None else total_ht + vat_total,
         vat_rate_pct=VAT_RATE_PCT,
-        draft=not members or any(not m.accepted for m in members) or groupement.status.is_open,
+        draft=not members
+        or any(not m.accepted for m in members)
+        or groupement.status.is_open
+        or split is None
+        or not split.complete,
         generated_on=today,
+        subcontracts=_subcontracts(session, groupement.tender, lines, members),
     )
 
 
@@ -64,34 +92,91 @@ def _members(proposal: Proposal | None) -> list[ProposalMember]:
     return list(proposal.members) if proposal else []
 
 
+def _accepted(session: Session, groupement: Groupement) -> set[int]:
+    """The companies whose membership is current and has accepted the invitation and the split in force."""
+    current = [m for m in groupement.members if m.current and m.answer is Answer.ACCEPTED]
+    behind = {m.id for m in not_accepting(session, groupement, current)}
+    return {m.company_id for m in current if m.id not in behind}
+
+
 def _rows(
-    session: Session, tender: Tender, proposal: Proposal | None, assignments: list[Assignment]
+    session: Session, tender: Tender, lines: Collection[Line], roles: dict[int, MemberRole]
 ) -> dict[int, list[Row]]:
-    """Per company id, its rows of the split of work, in the tender's lot order."""
+    """Per company id, its rows of the split of work, in the split's order (the tender's lots, then the codes)."""
     lots = {lot.id: lot for lot in tender.lots}
-    roles = {m.company_id: m.role for m in _members(proposal)}
-    total = sum(a.amount_eur for a in assignments)
-    labels = cpv_labels(session, {a.requirement for a in assignments})
+    companies = {c.id: c for c in _companies(session, {line.company_id for line in lines})}
+    subcontractors = {c.id: c for c in _companies(session, {line.subcontractor_id for line in lines})}
+    whole = total(euros_of_cents(line.amount_cents) for line in lines)
+    labels = cpv_labels(session, {line.requirement for line in lines})
     found: dict[int, list[Row]] = {}
-    for a in sorted(assignments, key=lambda a: (lots[a.lot_id].position, a.requirement)):
-        vat = round(a.amount_eur * VAT_RATE_PCT / 100)
-        lot = lots[a.lot_id]
-        found.setdefault(a.company_id, []).append(
+    for line in lines:
+        company, lot, amount = companies[line.company_id], lots[line.lot_id], euros_of_cents(line.amount_cents)
+        vat = vat_of(amount)
+        subcontractor = subcontractors.get(line.subcontractor_id or 0)
+        found.setdefault(line.company_id, []).append(
             Row(
-                siret=a.company.siret,
-                member=a.company.display_name,
-                role=roles[a.company_id],
+                siret=company.siret,
+                member=company.display_name,
+                role=roles.get(line.company_id, MemberRole.CO_CONTRACTOR),
                 lot=lot.lot_id,
                 lot_title=lot.title,
-                code=a.requirement,
-                label=labels.get(a.requirement, a.requirement),
-                amount_ht=a.amount_eur,
+                code=line.requirement,
+                label=labels.get(line.requirement, line.requirement),
+                amount_ht=amount,
                 vat=vat,
-                amount_ttc=a.amount_eur + vat,
-                share_pct=round(100 * a.amount_eur / total, 2) if total else 0.0,
+                amount_ttc=None if amount is None or vat is None else amount + vat,
+                share_pct=round(float(100 * amount / whole), 2) if amount is not None and whole else None,
+                subcontractor=subcontractor.display_name if subcontractor else None,
+                subcontracted_ht=euros_of_cents(line.subcontracted_cents) if subcontractor else None,
             )
         )
     return found
+
+
+def _subcontracts(
+    session: Session, tender: Tender, lines: Collection[Line], members: list[Member]
+) -> tuple[Subcontract, ...]:
+    """One DC4 per member and company it sub-contracts parts of its lines to, in the split's order."""
+    by_siret = {m.party.siret: m for m in members}
+    lots = {lot.id: lot for lot in tender.lots}
+    parts: dict[tuple[int, int], list[Line]] = {}
+    for line in lines:
+        if line.subcontractor_id is not None:
+            parts.setdefault((line.company_id, line.subcontractor_id), []).append(line)
+    ids = {company_id for key in parts for company_id in key}
+    companies = {c.id: c for c in _companies(session, ids)}
+    labels = cpv_labels(session, {line.requirement for found in parts.values() for line in found})
+    found = []
+    for (holder_id, subcontractor_id), part_lines in parts.items():
+        holder = by_siret.get(companies[holder_id].siret)
+        if holder is None:
+            continue  # its lines are not in the pack: the checks say so
+        rows = [_part_row(companies[subcontractor_id], lots[line.lot_id], line, labels) for line in part_lines]
+        subcontractor = _member(companies[subcontractor_id], MemberRole.SUBCONTRACTOR, rows, accepted=True)
+        found.append(Subcontract(holder, subcontractor))
+    return tuple(found)
+
+
+def _part_row(company: Company, lot: TenderLot, line: Line, labels: dict[str, str]) -> Row:
+    amount = euros_of_cents(line.subcontracted_cents)
+    vat = vat_of(amount)
+    return Row(
+        siret=company.siret,
+        member=company.display_name,
+        role=MemberRole.SUBCONTRACTOR,
+        lot=lot.lot_id,
+        lot_title=lot.title,
+        code=line.requirement,
+        label=labels.get(line.requirement, line.requirement),
+        amount_ht=amount,
+        vat=vat,
+        amount_ttc=None if amount is None or vat is None else amount + vat,
+        share_pct=None,
+    )
+
+
+def _companies(session: Session, ids: Collection[int | None]) -> list[Company]:
+    return [company for i in sorted(i for i in ids if i is not None) if (company := session.get(Company, i))]
 
 
 def _buyer(tender: Tender) -> Buyer:
@@ -100,9 +185,15 @@ def _buyer(tender: Tender) -> Buyer:
     )
 
 
-def _lot(lot: TenderLot) -> Lot:
-    value = int(lot.value_amount) if lot.value_amount is not None else None
-    return Lot(lot.lot_id, lot.title, value, withdrawn=lot.withdrawn_at is not None)
+def _lot(lot: TenderLot, price_cents: int | None) -> Lot:
+    estimate = estimate_cents(lot.value_amount)
+    return Lot(
+        lot.lot_id,
+        lot.title,
+        euros_of_cents(estimate),
+        euros_of_cents(price_cents),
+        withdrawn=lot.withdrawn_at is not None,
+    )
 
 
 def _party(company: Company) -> Party:
@@ -122,7 +213,7 @@ def _party(company: Company) -> Party:
     )
 
 
-def _member(company: Company, role: MemberRole, rows: list[Row], answers: Mapping[int, Answer]) -> Member:
+def _member(company: Company, role: MemberRole, rows: list[Row], accepted: bool) -> Member:
     turnovers = tuple(sorted(((t.year, t.amount_eur) for t in company.turnovers), reverse=True)[:3])
     certifications = tuple(
         f"{c.scheme} {c.code}".strip() + (f" (valide jusqu'au {date_fr(c.valid_until)})" if c.valid_until else "")
@@ -132,9 +223,9 @@ def _member(company: Company, role: MemberRole, rows: list[Row], answers: Mappin
         f"{r.title} — {r.buyer}, {r.year}, {number_fr(r.amount_eur)} € HT ({r.cpv_code})"
         for r in sorted(company.references, key=lambda r: -r.year)
     )
-    total = sum(r.amount_ht for r in rows)
+    member_total = total(r.amount_ht for r in rows)
     latest = turnovers[0][1] if turnovers else 0
-    field_share = min(100, round(100 * total / latest)) if latest and total else None
+    field_share = min(100, round(100 * member_total / latest)) if latest and member_total else None
     return Member(
         _party(company),
         role,
@@ -143,6 +234,6 @@ def _member(company: Company, role: MemberRole, rows: list[Row], answers: Mappin
         certifications,
         references,
         tuple(rows),
-        total,
-        answers.get(company.id) is Answer.ACCEPTED,
+        member_total,
+        accepted,
     )

@@ -14,13 +14,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from app.consortium.documents.pack import Member, Pack, Party, Row
+from app.consortium.documents.pack import Member, Pack, Party, Row, total
 from app.consortium.request import Form
 from app.consortium.vocabulary import MemberRole
 from app.formatting import date_fr, number_fr
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "documents"
 NBSP = "\u00a0"
+TO_DEFINE = "à définir"  # an amount whose lot has no price yet
 
 
 def euros(value: int | float | Decimal) -> str:
@@ -36,6 +37,16 @@ def pct(value: int | float | Decimal) -> str:
     return f"{text}{NBSP}%"
 
 
+def amount(value: int | float | Decimal | None) -> str:
+    """An amount of the split (``euros``), or « à définir » while its lot has no price."""
+    return TO_DEFINE if value is None else euros(value)
+
+
+def share(value: int | float | Decimal | None) -> str:
+    """A share of the split (``pct``), or « à définir »."""
+    return TO_DEFINE if value is None else pct(value)
+
+
 def _is_works(row: Row) -> bool:
     """CPV division 45 is construction work (décennale insurance, VAT reverse charge for sub-contracting)."""
     return row.code.startswith("45")
@@ -49,7 +60,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(euros=euros, pct=pct, date_fr=date_fr)
+    env.filters.update(euros=euros, pct=pct, amount=amount, share=share, total=total, date_fr=date_fr)
     env.tests["works"] = _is_works
     env.globals.update(MemberRole=MemberRole, Form=Form)
     return env
@@ -89,10 +100,10 @@ class Group:
     member: str
     role: MemberRole
     rows: tuple[Row, ...]
-    amount_ht: int
-    vat: int
-    amount_ttc: int
-    share_pct: float
+    amount_ht: Decimal | None  # None: « à définir »
+    vat: Decimal | None
+    amount_ttc: Decimal | None
+    share_pct: float | None
     party: Party | None
 
 
@@ -109,14 +120,19 @@ def split_groups(pack: Pack) -> list[Group]:
             group[0].member,
             group[0].role,
             tuple(group),
-            sum(r.amount_ht for r in group),
-            sum(r.vat for r in group),
-            sum(r.amount_ttc for r in group),
-            round(sum(r.share_pct for r in group), 2),
+            total(r.amount_ht for r in group),
+            total(r.vat for r in group),
+            total(r.amount_ttc for r in group),
+            _shares(group),
             parties.get(siret),
         )
         for siret, group in by_siret.items()
     ]
+
+
+def _shares(rows: list[Row]) -> float | None:
+    shares = [r.share_pct for r in rows]
+    return None if None in shares else round(sum(s for s in shares if s is not None), 2)
 
 
 def _render(template: str, pack: Pack, title: str, **context) -> bytes:
@@ -132,6 +148,7 @@ def dc2(pack: Pack, member: Member) -> bytes:
     others = [m for m in pack.members if m.party.siret != member.party.siret]
     if pack.mandataire and member.party.siret == pack.mandataire.party.siret:
         others += list(pack.subcontractors)
+    others += [s.subcontractor for s in pack.subcontracts if s.holder.party.siret == member.party.siret]
     return _render("dc2.html", pack, "DC2 – Déclaration du candidat", member=member, others=others)
 
 
@@ -140,8 +157,11 @@ def convention(pack: Pack) -> bytes:
     return _render("convention.html", pack, title, solidaire=pack.form is Form.JOINT_AND_SEVERAL)
 
 
-def dc4(pack: Pack, subcontractor: Member) -> bytes:
-    return _render("dc4.html", pack, "DC4 – Déclaration de sous-traitance", subcontractor=subcontractor)
+def dc4(pack: Pack, subcontractor: Member, holder: Member | None = None) -> bytes:
+    """The DC4 of a sub-contractor of ``holder`` (default: the mandataire, who presents the groupement's own)."""
+    holder = holder or pack.mandataire
+    title = "DC4 – Déclaration de sous-traitance"
+    return _render("dc4.html", pack, title, subcontractor=subcontractor, holder=holder)
 
 
 def summary(pack: Pack) -> bytes:
@@ -189,6 +209,12 @@ def _entries(pack: Pack) -> list[tuple[str, str, Callable[[], bytes]]]:
         for member in pack.members if document.per == "member" else pack.subcontractors:
             title = f"{document.title} – {member.party.name}"
             found.append((f"{stem}-{member.party.siret}.pdf", title, partial(document.render, pack, member)))
+        if document.per == "subcontractor":
+            for part in pack.subcontracts:
+                sub, holder = part.subcontractor, part.holder
+                title = f"{document.title} – {sub.party.name} (pour {holder.party.name})"
+                name = f"{stem}-{sub.party.siret}-{holder.party.siret}.pdf"
+                found.append((name, title, partial(document.render, pack, sub, holder)))
     return found
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.consortium.models import Groupement, GroupementMember, Proposal
 from app.consortium.vocabulary import OPEN_STATUSES, Answer, GroupementStatus, MemberRole
+from app.consortium.workflow import agreement
 from app.consortium.workflow.audit import record
 from app.db import utcnow
 from app.errors import DomainError
@@ -66,6 +67,7 @@ def invite(session: Session, groupement: Groupement, user: User | None) -> list[
     wanted = {m.company_id: m.role for m in proposal.members}
     existing = {m.company_id: m for m in groupement.members}
     invited = []
+    initiator = None
     for member in groupement.members:
         member.current = member.company_id in wanted
         if member.current:
@@ -76,20 +78,29 @@ def invite(session: Session, groupement: Groupement, user: User | None) -> list[
         member = GroupementMember(company_id=company_id, role=role)
         if company_id == groupement.company_id:
             member.answer, member.answered_at, member.answered_by_id = Answer.ACCEPTED, utcnow(), _id(user)
+            initiator = member
         groupement.members.append(member)
         invited.append(member)
     groupement.status = S.INVITED
     record(groupement, user, "invitations", f"{len(invited)} entreprise(s) invitée(s).")
     _touch(groupement)
+    if initiator is not None:
+        agreement.accept_in_force(session, groupement, initiator, user)
     session.flush()
     return invited
 
 
-def answer(session: Session, member: GroupementMember, user: User, accept: bool) -> None:
-    """An invited company accepts or declines; a decline leaves the groupement waiting for a re-solve."""
+def answer(
+    session: Session, member: GroupementMember, user: User, accept: bool, split_number: int | None = None
+) -> None:
+    """An invited company accepts or declines; a decline leaves the groupement waiting for a re-solve. Accepting
+    accepts the version of the split in force, ``split_number`` when the member says which one it read."""
     groupement = member.groupement
     if groupement.status is not S.INVITED or not member.current:
         raise DomainError("Cette invitation n'attend plus de réponse.")
+    agreement.require_in_force(session, groupement, split_number)
+    if accept:
+        agreement.accept_in_force(session, groupement, member, user)
     member.answer = Answer.ACCEPTED if accept else Answer.DECLINED
     member.answered_at, member.answered_by_id = utcnow(), user.id
     verb = "accepte" if accept else "refuse"
@@ -111,6 +122,11 @@ def confirm(session: Session, groupement: Groupement, user: User | None) -> None
             "Ces entreprises ont répondu par une organisation qui ne les représente plus : "
             + ", ".join(stale)
             + ". Elles doivent répondre de nouveau."
+        )
+    if behind := [m.company.legal_name for m in agreement.not_accepting(session, groupement, current)]:
+        number = agreement.in_force_number(session, groupement)
+        raise DomainError(
+            f"La répartition en vigueur (version {number}) n'a pas été acceptée par : " + ", ".join(behind) + "."
         )
     mandataire = next((m for m in current if m.role is MemberRole.MANDATAIRE), None)
     if mandataire is None:
