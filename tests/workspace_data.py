@@ -11,6 +11,8 @@ from html import unescape
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.accounts.models import OrganisationKind
 from app.companies.models import Company
@@ -102,13 +104,17 @@ def flashes(browser: Browser, category: str = "error") -> list[str]:
 def upload(
     browser: Browser, partners: Partners, company_id: int, kind: str, content: bytes | None, name: str = "kbis.pdf"
 ):
-    """POST a file for a piece with the workspace page's token (``content`` None: no file at all)."""
-    data = {} if content is None else {"piece": (io.BytesIO(content), name)}
-    return browser.submit(
+    """POST a file for a piece with the workspace page's token (``content`` None: no file at all). The body is
+    encoded here, in memory: the test client would spool a large one to a temporary file it never closes when the
+    application refuses it unread (413)."""
+    values = {"csrf_token": browser.token(partners.url)}
+    if content is not None:
+        values["piece"] = FileStorage(io.BytesIO(content), filename=name, content_type="application/octet-stream")
+    boundary, body = encode_multipart(values)
+    return browser.client.post(
         f"{partners.url}/pieces/{company_id}/{kind}",
-        data,
-        page_url=partners.url,
-        content_type="multipart/form-data",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
     )
 
 

@@ -60,7 +60,7 @@ def dc2_missing(company: Company) -> list[str]:
     """What the company's profile lacks for its DC2, in French; empty when complete."""
     checks = (
         ("SIRET", bool(company.siret)),
-        ("adresse", bool(company.address and company.postcode)),
+        ("adresse", bool(company.address.strip())),  # the commune gives the town
         ("forme juridique", bool(company.legal_form)),
         ("chiffre d'affaires", bool(company.turnovers)),
         (
