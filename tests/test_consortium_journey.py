@@ -117,8 +117,12 @@ def test_decline_then_resolve_keeps_the_accepted_members(browser, world, session
     post(browser, groupement_id, f"membres/{current[c[4]].id}/accepter")
     browser.logout()
     browser.login("chef@elec.fr")
-    for action in ("confirmer", "statut/depose", "statut/gagne"):
-        assert post(browser, groupement_id, action).status_code == 302
+    page = f"/groupements/{groupement_id}"
+    assert post(browser, groupement_id, "confirmer").status_code == 302
+    # The members' pieces are not in the workspace: « déposé » only once that is confirmed (tests/test_workspace.py).
+    confirmed = {"deposer_quand_meme": "oui"}
+    assert browser.submit(f"{page}/statut/depose", confirmed, page_url=page).status_code == 302
+    assert post(browser, groupement_id, "statut/gagne").status_code == 302
     session.expire_all()
     groupement = session.get(Groupement, groupement_id)
     assert groupement.status is GroupementStatus.WON
