@@ -44,12 +44,30 @@ def test_a_message_is_text_never_html(partners):
 
 @pytest.mark.parametrize(
     ("body", "expected"),
-    [("   \n  ", "Écrivez un message avant de l'envoyer."), ("x" * 2001, "2000 caractères au plus.")],
+    [
+        ("   \n  ", "Écrivez un message avant de l'envoyer."),
+        ("x" * 2001, "Le message est trop long (2001 saisis) : 2000 caractères au plus."),
+    ],
 )
 def test_an_empty_or_too_long_message_is_refused_in_french(partners, session, body, expected):
     response = post_message(partners.browser("plumber"), partners, body)
     assert response.status_code == 422
     assert expected in text(response)
+    assert _count(session) == 0
+
+
+def test_line_ends_count_as_one_character(partners, session):
+    body = ("a" * 99 + "\r\n") * 20  # 2,020 characters as the browser sends them, 1,998 once kept
+    assert post_message(partners.browser("plumber"), partners, body).status_code == 302
+    assert session.scalar(select(WorkspaceMessage.body)) == ("a" * 99 + "\n") * 19 + "a" * 99
+
+
+def test_a_message_past_the_request_limit_gets_the_french_reason_not_a_bare_413(app, partners, session):
+    app.config["MAX_CONTENT_LENGTH"] = 100_000
+    browser = partners.browser("plumber")
+    response = post_message(browser, partners, "x" * 200_000)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/espace#conversation")
+    assert flashes(browser) == ["Le message est trop long : 2000 caractères au plus."]
     assert _count(session) == 0
 
 

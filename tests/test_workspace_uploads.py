@@ -179,6 +179,15 @@ def test_the_dc2_is_complete_when_the_profile_has_what_it_reads(partners, sessio
     assert checklist.dc2_missing(company) == ["forme juridique", "chiffre d'affaires"]
 
 
+def test_a_subcontractor_is_asked_for_its_dc4_identification(partners, session):
+    groupement = session.get(Groupement, partners.groupement)
+    member = next(m for m in groupement.members if m.company_id == partners.members["plumber"])
+    member.role = MemberRole.SUBCONTRACTOR
+    found = {c.member.company_id: c for c in checklist.checklists(session, groupement)}
+    assert found[member.company_id].items[0].label == "Identification du DC4 complétée (profil de l'entreprise)"
+    assert found[partners.members["roofer"]].items[0].label == "DC2 complété (profil de l'entreprise)"
+
+
 def test_the_decennale_is_asked_only_of_the_members_that_perform_works(partners, session):
     groupement = session.get(Groupement, partners.groupement)
     plumber = partners.members["plumber"]

@@ -27,6 +27,7 @@ from app.errors import DomainError
 
 WORKS_DIVISION = "45"
 DC2_LABEL = "DC2 complété (profil de l'entreprise)"
+DC4_LABEL = "Identification du DC4 complétée (profil de l'entreprise)"  # a sub-contractor is presented by a DC4
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ def checklists(session: Session, groupement: Groupement) -> list[MemberChecklist
     found = []
     for member in current_members(groupement):
         lacking = dc2_missing(member.company)
-        items = [Item("dc2", DC2_LABEL, not lacking, ", ".join(lacking))]
+        label = DC2_LABEL if member.role.in_groupement else DC4_LABEL
+        items = [Item("dc2", label, not lacking, ", ".join(lacking))]
         for kind in pieces_asked(member.company_id in works):
             piece = latest.get((member.company_id, kind))
             provided = piece is not None and piece.provided

@@ -45,10 +45,13 @@ def clean_body(text: str | None) -> str:
     if not body:
         raise DomainError("Écrivez un message avant de l'envoyer.", field="body")
     if len(body) > MESSAGE_MAX_CHARS:
-        raise DomainError(
-            f"Le message dépasse {MESSAGE_MAX_CHARS} caractères ({len(body)} saisis) : raccourcissez-le.", field="body"
-        )
+        raise DomainError(too_long(len(body)), field="body")
     return body
+
+
+def too_long(given: int | None) -> str:
+    count = f" ({given} saisis)" if given is not None else ""
+    return f"Le message est trop long{count} : {MESSAGE_MAX_CHARS} caractères au plus."
 
 
 def post(session: Session, groupement: Groupement, user: User, text: str | None) -> WorkspaceMessage:

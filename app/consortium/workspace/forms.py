@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from app.consortium.workspace.models import MESSAGE_MAX_CHARS
 from app.forms import FrenchForm
@@ -14,10 +14,8 @@ from app.forms import FrenchForm
 class MessageForm(FrenchForm):
     body = TextAreaField(
         "Message",
-        validators=[
-            DataRequired(message="Écrivez un message avant de l'envoyer."),
-            Length(max=MESSAGE_MAX_CHARS, message=f"{MESSAGE_MAX_CHARS} caractères au plus."),
-        ],
+        # The length is checked once its line ends are made one character (``conversation.clean_body``).
+        validators=[DataRequired(message="Écrivez un message avant de l'envoyer.")],
         description=f"Texte simple, {MESSAGE_MAX_CHARS} caractères au plus. "
         "Les autres partenaires sont prévenus par courriel.",
         render_kw={"rows": 5, "maxlength": MESSAGE_MAX_CHARS},

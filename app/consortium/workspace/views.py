@@ -38,9 +38,13 @@ def _upload_limit(endpoint: str | None, _values) -> None:
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_error) -> Response:
-    flash(uploads.too_large(uploads.max_bytes()), "error")
+    """A body past its limit: the French reason on the workspace page (a piece's file, or a message)."""
     groupement_id = (request.view_args or {}).get("groupement_id")
-    return redirect(url_for("workspace.show", groupement_id=groupement_id, _anchor="pieces"))
+    if request.endpoint == "workspace.upload":
+        flash(uploads.too_large(uploads.max_bytes()), "error")
+        return redirect(url_for("workspace.show", groupement_id=groupement_id, _anchor="pieces"))
+    flash(conversation.too_long(None), "error")
+    return redirect(url_for("workspace.show", groupement_id=groupement_id, _anchor="conversation"))
 
 
 def _groupement(groupement_id: int) -> Groupement:
