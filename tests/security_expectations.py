@@ -49,6 +49,13 @@ COMPANY = "/entreprises/{company}"
 TENDER = "/appels-d-offres/{tender}"
 NEW_PASSWORD = {"password": PASSWORD, "password_confirm": PASSWORD}
 IDENTITY = {"legal_name": "Électricité du Vieux-Port", "commune_insee": "13055", "headcount": "12"}
+# A new version of the groupement's split: lot 1 to the electrician, lot 2 shared to the cent (the form's fields).
+SPLIT = {"base": "{proposal}:0", "mode": "euros", "prix_{lot}": "100 000", "prix_{lot2}": "200 000"} | {
+    f"ligne_{lot}_{n}_{kind}": value
+    for lot, n, member, amount in (("{lot}", 0, "{company}", "100 000"), ("{lot2}", 0, "{roofer}", "90 000,50"))
+    + (("{lot2}", 1, "{partner_company}", "109 999,50 €"),)
+    for kind, value in (("membre", member), ("montant", amount), ("st_siret", ""), ("st_montant", ""))
+}
 CONSULTATION = {
     "title": "Rénovation du gymnase",
     "description": "Travaux.",
@@ -160,7 +167,7 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "consortium.resolve": (Case(GROUPEMENT + "/recalculer", post=OWNER_ACTS),),
     "consortium.acknowledge": (Case(GROUPEMENT + "/avis-modifie/lu", post=OWNER_ACTS),),
     "consortium.global_certification": (
-        Case(GROUPEMENT + "/certifications/{lot}", post=OWNER_ACTS, data={"code": "Qualibat 2112"}),
+        Case(GROUPEMENT + "/certifications/{lot}", post=OWNER_ACTS, data={"code": "Qualifelec E2"}),
     ),
     "consortium.lock_or_exclude": (Case(GROUPEMENT + "/entreprises/{other_company}/exclure", post=OWNER_ACTS),),
     "consortium.adopt": (Case(GROUPEMENT + "/propositions/{proposal}/retenir", post=OWNER_ACTS),),
@@ -172,6 +179,8 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "documents.index": (Case(GROUPEMENT + "/documents", get=OWNER),),
     "documents.generate": (Case(GROUPEMENT + "/documents", post=OWNER_ACTS),),
     "documents.download": (Case(GROUPEMENT + "/documents/v1/{zip}", get=OWNER),),
+    # The split of work and prices: the initiator's organisation edits it; the invited company accepts it.
+    "split.edit": (Case(GROUPEMENT + "/repartition", get=OWNER, post=OWNER_ACTS, data=SPLIT),),
     # The partners' workspace: the owner's people and the invited companies'; a piece by its company, the owner
     # or the mandataire (the owner's company here).
     "workspace.show": (Case(WORKSPACE, get=PARTNERS),),

@@ -25,8 +25,8 @@ from app.consortium.workspace import pieces
 from app.consortium.workspace.models import PieceKind
 from app.consortium.workspace.storage import uploads
 from app.tenders import consultations
-from app.tenders.models import Tender
-from tests.consortium_data import ELEC, build_world
+from app.tenders.models import LotRequirement, Tender
+from tests.consortium_data import ELEC, ROOF, build_world
 from tests.databases import PASSWORD
 
 ACTORS = ("anonymous", "outsider", "member", "admin", "operator", "invited")
@@ -62,6 +62,8 @@ class Ids:
     opt_out_token: str
     partner_company: int  # the plumber's: the invited company
     piece: int  # the owner company's Kbis in the groupement's workspace
+    lot2: int  # the school tender's second lot (plumbing and roofing)
+    roofer: int  # the company the groupement's proposal gives the roofing to
 
 
 def _make_user(session: Session):
@@ -132,6 +134,10 @@ def build(app, session: Session) -> Ids:
     consultation = _consultation(session, owner)
     groupement = _groupement(app, session, tender, owner, company.id)
     lot = tender.lots[0]
+    # A certification the owner's company holds, required once the groupement is solved (its page offers the
+    # global assessment).
+    lot.requirements.append(LotRequirement(kind="certification", code="Qualifelec E2", source="test"))
+    session.flush()
     claim, claim_token = _claim(session, owner, world.companies[5])
     return Ids(
         organisation=owner.id,
@@ -154,6 +160,8 @@ def build(app, session: Session) -> Ids:
         opt_out_token=optout.opt_out_token(company),
         partner_company=world.companies[2],
         piece=_piece(session, groupement, company.id),
+        lot2=tender.lots[1].id,
+        roofer=next(a.company_id for a in groupement.proposal.assignments if a.requirement == ROOF),
     )
 
 
