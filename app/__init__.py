@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.consortium.capacity.views import bp as capacity
     from app.consortium.documents.views import bp as documents
     from app.consortium.recommendations.views import bp as recommendations
+    from app.consortium.split.views import bp as split
     from app.consortium.web.views import bp as consortium
     from app.consortium.workspace.views import bp as workspace
     from app.impact.purchasing.views import bp as purchasing
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
         tenders,
         consortium,
         documents,
+        split,
         workspace,
         recommendations,
         capacity,

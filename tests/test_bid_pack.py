@@ -29,8 +29,14 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
+def whole_euros(amount: int) -> str:
+    """« 1 500 000 € », as a turnover is printed."""
+    return f"{amount:,}".replace(",", "\u202f") + "\u00a0€"
+
+
 def euros(amount: int) -> str:
-    return f"{amount:,}".replace(",", "\u202f")
+    """« 75 001,00 € »: an amount of the split as the documents print it, to the cent."""
+    return f"{amount:,}".replace(",", "\u202f") + ",00\u00a0€"
 
 
 @pytest.fixture
@@ -89,7 +95,7 @@ def test_a_members_dc2_states_its_turnover_and_sme_answer(formed, session):
     document_set, _ = bidpack.generate(session, groupement, None, date(2026, 11, 27))
     files = files_of(document_set)
     dc2 = pdf_text(next(c for n, c in files.items() if "DC2" in n and siret(2) in n))
-    assert "Plomberie de la Joliette" in dc2 and euros(1_500_000) in dc2 and "2025" in dc2
+    assert "Plomberie de la Joliette" in dc2 and whole_euros(1_500_000) in dc2 and "2025" in dc2
     assert "☒ Oui" in dc2 or "☒Oui" in dc2.replace(" ", "")
 
 

@@ -73,8 +73,8 @@ def _fill(text: str, ids: Ids) -> str:
 
 
 def _form_data(case: Case, ids: Ids) -> dict:
-    """The case's data with the ids filled in; file contents become fresh uploads."""
-    data = {_fill(k, ids): v for k, v in case.data.items()}
+    """The case's data with the ids filled in (names and text values); file contents become fresh uploads."""
+    data = {_fill(k, ids): _fill(v, ids) if isinstance(v, str) else v for k, v in case.data.items()}
     return {k: (io.BytesIO(v), "avis.xml") if isinstance(v, bytes) else v for k, v in data.items()}
 
 

@@ -92,7 +92,9 @@ def problems(split: Split, members: Mapping[int, str]) -> list[Problem]:
 
 
 def _euros(cents: int) -> str:
-    return f"{cents_text(cents)} €"
+    """« 200 000,00 € »: with its cents, as the sums compared are."""
+    whole, rest = divmod(cents, 100)
+    return f"{cents_text(whole * 100)},{rest:02d} €"
 
 
 def _lot_problems(split: Split, lot_id: int, members: Mapping[int, str]) -> list[Problem]:

@@ -1,6 +1,7 @@
 """What the groupement page shows, worked out here so the template only lays it out. The initiating organisation
 sees everything: progress, every proposal with its objective broken down, bound and gap, members' answers, the
-audit trail. An invited company sees the composition and its own part, nothing of the others' amounts."""
+audit trail. An invited company sees the composition, the lots' prices and its own part of the split in force,
+nothing of the others' amounts until the groupement is formed."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from sqlalchemy import select
 from app.companies.sizes import counts_as_sme
 from app.consortium.models import Groupement, Proposal, SolverRun
 from app.consortium.request import Request
+from app.consortium.split.current import agreed_split, current_version
+from app.consortium.split.display import SplitView, split_view
+from app.consortium.workflow.agreement import accepted_numbers
 from app.consortium.workflow.transitions import MANUAL_MOVES, declined
 from app.db import get_session, utcnow
 from app.permissions import may
@@ -41,6 +45,7 @@ def groupement_page(groupement: Groupement) -> str:
     adopted = _view(groupement, groupement.proposal) if groupement.proposal else None
     shown = [p.proposal for p in proposals] + ([adopted.proposal] if adopted else [])
     labels = cpv_labels(get_session(), {a.requirement for p in shown for a in p.assignments})
+    agreed = _agreed(groupement, None if can_edit or groupement.status.is_formed else mine)
     return render_template(
         "consortium/detail.html",
         groupement=groupement,
@@ -51,6 +56,8 @@ def groupement_page(groupement: Groupement) -> str:
         mine=mine,
         proposals=proposals,
         adopted=adopted,
+        agreed=agreed,
+        accepted_numbers=accepted_numbers(get_session(), groupement) if agreed else {},
         declined=declined(groupement),
         moves=MANUAL_MOVES.get(groupement.status, ()),
         requirement_labels=labels,
@@ -71,6 +78,15 @@ def certifications(groupement: Groupement) -> list[tuple[TenderLot, str, bool]]:
         for code in dict.fromkeys(r.code for r in lot.requirements if r.kind != "cpv"):
             found.append((lot, code, (lot.id, code) in request.global_certifications))
     return found
+
+
+def _agreed(groupement: Groupement, only: set[int] | None) -> SplitView | None:
+    """The split in force as the viewer may see it (``only``: the companies whose lines it sees)."""
+    session = get_session()
+    split = agreed_split(session, groupement)
+    if split is None:
+        return None
+    return split_view(session, groupement, split, current_version(session, groupement), only)
 
 
 def unseen_revisions(groupement: Groupement) -> list[TenderRevision]:

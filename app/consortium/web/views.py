@@ -246,9 +246,13 @@ def answer(groupement_id: int, member_id: int, choice: str) -> Response:
         abort(404)
     authorize("answer_invitation", member)
 
+    read = request.form.get("repartition", "")  # the version of the split the member read (0: the proposal)
+    number = int(read) if read.isdigit() and len(read) < 10 else (None if not read else -1)
+
     def action(session):
         workflow.locked(session, groupement_id)
-        workflow.answer(session, session.get(GroupementMember, member_id), current_user, choice == "accepter")
+        accept = choice == "accepter"
+        workflow.answer(session, session.get(GroupementMember, member_id), current_user, accept, number)
 
     done, _ = _submit(action, "Invitation acceptée." if choice == "accepter" else "Invitation refusée.")
     if done:

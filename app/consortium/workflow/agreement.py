@@ -59,7 +59,7 @@ def ask_again(session: Session, groupement: Groupement, user: User | None) -> li
             member.answer, member.answered_at, member.answered_by_id = Answer.ACCEPTED, utcnow(), _id(user)
             accept_in_force(session, groupement, member, user)
         elif member.answer is Answer.ACCEPTED:
-            member.answer, member.answered_at, member.answered_by_id = Answer.PENDING, None, None
+            member.answer = Answer.PENDING  # « à confirmer »: when and by whom it had answered stays on record
             asked.append(member)
     return asked
 
