@@ -241,3 +241,17 @@ def test_a_formed_groupement_keeps_its_split(browser, session, world, invited):
     browser.login("chef@elec.fr")
     response = browser.get(page_of(invited), follow_redirects=True)
     assert "La répartition ne se modifie plus" in response.get_data(as_text=True)
+
+
+def test_the_members_asked_to_confirm_are_told_by_email(browser, session, world, invited, smtp):
+    accept_all(session, world, invited)
+    session.commit()
+    lot1, lot2 = lots(session, world)
+    browser.login("chef@elec.fr")
+    changed = edited(split_of(session, invited), {}, {(lot2, ROOF): 7_000_000, (lot2, PLUMB): 13_000_000})
+    assert browser.submit(page_of(invited), form_data(changed)).status_code == 302
+    for email in ("contact@plomberie.fr", "contact@toitures.fr"):
+        (message,) = smtp.to(email)
+        assert "Nouvelle répartition à confirmer" in message["Subject"] and "version 1" in smtp.text(message)
+        assert f"/groupements/{invited}" in smtp.link(message, "/groupements/")
+    assert smtp.to("chef@elec.fr") == []  # the initiating company accepts its own version at once

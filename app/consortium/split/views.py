@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
+from app.accounts.mail import UNDELIVERED, deliver
 from app.companies.models import Company
 from app.consortium.models import Groupement
-from app.consortium.split import forms, versions
+from app.consortium.split import forms, notifications, versions
 from app.consortium.split.current import agreed_split, current_version
 from app.consortium.split.display import euros_or_undefined, split_view
 from app.consortium.split.models import SplitVersion
@@ -84,6 +85,9 @@ def _save(form: forms.SplitForm, groupement_id: int, split) -> bool:
         flash("Rien n'a changé : la répartition en vigueur reste la même.", "success")
     else:
         flash(f"Répartition enregistrée (version {saved.number}) : les membres doivent la confirmer.", "success")
+        groupement = get_session().get(Groupement, groupement_id)
+        if not deliver(*notifications.to_confirm_messages(groupement, saved.number)):
+            flash(UNDELIVERED, "error")
     return True
 
 
