@@ -27,9 +27,9 @@ from tests.consortium_data import World
 AMOUNT = re.compile(r"(\d{1,3}(?:\u202f\d{3})*,\d{2})\u00a0€")
 
 
-def invited_groupement(app, session: Session, world: World, *, values: bool = True) -> int:
-    """The electrician's groupement on the school tender, solved and its partners invited; ``values=False``: the
-    notice gives no estimated value for any lot."""
+def invited_groupement(app, session: Session, world: World, *, values: bool = True, invite: bool = True) -> int:
+    """The electrician's groupement on the school tender, solved and its partners invited (``invite=False``: not
+    yet); ``values=False``: the notice gives no estimated value for any lot."""
     tender = session.get(Tender, world.tender_id)
     if not values:
         for lot in tender.lots:
@@ -43,8 +43,9 @@ def invited_groupement(app, session: Session, world: World, *, values: bool = Tr
     jobs.run_job(app, started.runs[-1].id)
     session.expire_all()
     groupement = session.get(Groupement, started.id)
-    workflow.invite(session, groupement, None)
-    session.commit()
+    if invite:
+        workflow.invite(session, groupement, None)
+        session.commit()
     return groupement.id
 
 

@@ -245,3 +245,20 @@ def test_every_version_is_kept_and_numbered_across_proposals(app, session, world
     numbers = session.scalars(select(SplitVersion.number).where(SplitVersion.groupement_id == groupement_id))
     assert sorted(numbers) == [1, 2]
     assert split_of(session, groupement_id).number == 2
+
+
+def test_a_version_saved_before_the_invitations_is_the_one_accepted(app, session, world):
+    groupement_id = invited_groupement(app, session, world, invite=False)
+    lot1, lot2 = lots_of(session, world)
+    changed = edited(split_of(session, groupement_id), {}, {(lot2, ROOF): 6_500_000, (lot2, PLUMB): 13_500_000})
+    version = save(session, groupement_id, changed)
+    assert session.get(Groupement, groupement_id).status is GroupementStatus.DRAFT
+    workflow.invite(session, session.get(Groupement, groupement_id), None)
+    session.commit()
+    initiator = members_of(session, groupement_id)[world.companies[1]]
+    accepted = select(SplitAcceptance.member_id).where(SplitAcceptance.version_id == version.id)
+    assert session.scalars(accepted).all() == [initiator.id]  # the initiating company accepts it with its invitation
+    accept_all(session, world, groupement_id)
+    workflow.confirm(session, session.get(Groupement, groupement_id), None)
+    session.commit()
+    assert len(session.scalars(accepted).all()) == 3

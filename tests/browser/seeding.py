@@ -41,6 +41,7 @@ JOURNEY_TENDERS = {
     "keyboard": "Rénovation de l'école du Panier",
     "claim": "Rénovation de l'école de Pertuis",
     "award": "Rénovation de l'école de Saint-Henri",
+    "split": "Rénovation de l'école de Sainte-Marthe",
 }
 
 
