@@ -134,6 +134,8 @@ def test_a_new_version_after_acceptance_asks_again_and_confirm_waits(app, sessio
     workflow.confirm(session, session.get(Groupement, groupement_id), None)
     session.commit()
     assert session.get(Groupement, groupement_id).status is GroupementStatus.FORMED
+    details = session.scalars(select(AuditEvent.detail).where(AuditEvent.groupement_id == groupement_id)).all()
+    assert "Plomberie de la Joliette accepte l'invitation (répartition version 1)." in details
     accepted = session.scalars(select(SplitAcceptance.member_id).where(SplitAcceptance.version_id == version.id))
     assert len(set(accepted)) == 3
     pack_rows = bidpack.build_pack(session, session.get(Groupement, groupement_id), DAY).rows

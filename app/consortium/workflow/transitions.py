@@ -105,7 +105,9 @@ def answer(
     member.answered_at, member.answered_by_id = utcnow(), user.id
     verb = "accepte" if accept else "refuse"
     action = "invitation acceptée" if accept else "invitation refusée"
-    record(groupement, user, action, f"{member.company.legal_name} {verb} l'invitation.")
+    number = agreement.in_force_number(session, groupement)
+    read = f" (répartition version {number})" if number else ""
+    record(groupement, user, action, f"{member.company.legal_name} {verb} l'invitation{read}.")
     _touch(groupement)
 
 
