@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from app.companies.sizes import SizeCategory
-from app.consortium.documents.pack import Buyer, Lot, Member, Pack, Party, Row, total, vat_of
+from app.consortium.documents.pack import Buyer, Lot, Member, Pack, Party, Qualification, Row, total, vat_of
 from app.consortium.request import Form
 from app.consortium.vocabulary import MemberRole
 from app.formatting import number_fr
@@ -208,4 +208,20 @@ def sample_pack(
         vat_rate_pct=VAT_RATE_PCT,
         draft=draft,
         generated_on=date(2026, 11, 2),
+        qualifications=_qualifications(rows, all_members, lots),
     )
+
+
+def _qualifications(rows: tuple[Row, ...], members: list[Member], lots: int) -> tuple[Qualification, ...]:
+    """Qualibat 2112 for the gros œuvre, held by its performer; on the second lot a certification held by another
+    member, accepted by the members (global assessment)."""
+
+    def performers(lot: str, code: str) -> tuple[str, ...]:
+        return tuple(r.member for r in rows if r.lot == lot and r.code == code)
+
+    found = [Qualification("LOT-0001", "Qualibat 2112", "45223220", performers("LOT-0001", "45223220"),
+                           performers("LOT-0001", "45223220"), False)]  # fmt: skip
+    if lots > 1:
+        holder = members[0].party.name
+        found.append(Qualification("LOT-0002", "RGE", "45310000", performers("LOT-0002", "45310000"), (holder,), True))
+    return tuple(found)

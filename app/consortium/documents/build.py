@@ -26,6 +26,7 @@ from app.consortium.documents.pack import (
     total,
     vat_of,
 )
+from app.consortium.documents.qualifications import qualifications
 from app.consortium.models import Groupement, Proposal, ProposalMember
 from app.consortium.request import Form, Request
 from app.consortium.split.current import agreed_split, estimate_cents
@@ -85,6 +86,9 @@ def build_pack(session: Session, groupement: Groupement, today: date) -> Pack:
         or not split.complete,
         generated_on=today,
         subcontracts=_subcontracts(session, groupement.tender, lines, members),
+        qualifications=qualifications(
+            tender, request, {c.siret: c for c in _companies(session, set(rows))}, every_row, today
+        ),
     )
 
 

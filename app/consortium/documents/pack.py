@@ -124,6 +124,20 @@ class Subcontract:
 
 
 @dataclass(frozen=True)
+class Qualification:
+    """A certification a lot requires and who holds it. It qualifies a member, it is never a line of the split:
+    the member performing the package it concerns holds it, or — when the members accepted the global assessment
+    of capacities (R2142-25) — another member does."""
+
+    lot: str  # lot number
+    code: str  # « Qualibat 2112 »
+    package: str  # the work package it concerns (CPV code)
+    performers: tuple[str, ...]  # members performing that package
+    holders: tuple[str, ...]  # members holding a valid certificate
+    anywhere: bool  # accepted as held by any member of the groupement
+
+
+@dataclass(frozen=True)
 class Pack:
     groupement_id: int
     reference: str  # « GME-12 »
@@ -146,6 +160,7 @@ class Pack:
     draft: bool  # « PROJET » on every page until every member has accepted and every price is set
     generated_on: date
     subcontracts: tuple[Subcontract, ...] = ()  # parts of members' lines sub-contracted, one DC4 each
+    qualifications: tuple[Qualification, ...] = ()  # the certifications the lots require, and who holds them
 
     def lot_total(self, number: str) -> Decimal | None:
         """What the rows of lot ``number`` add up to, HT; None when one is « à définir »."""

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.consortium.request import Request
-from app.consortium.selection.packages import Choice, Package, chosen, trade_of, work_packages
+from app.consortium.selection.packages import Choice, Package, chosen, lot_packages, trade_of
 from app.errors import DomainError
 from app.reference.cpv import is_cpv_code
 from app.reference.models import Commune
@@ -110,13 +110,6 @@ def packages_of(lot: TenderLot, request: Request) -> tuple[list[Package], list[i
     """The lot's packages as the request prices them, main first, and their weights (``packages.chosen``)."""
     choices = {code: Choice(c) for code, c in request.choices_for(lot.id).items() if c in set(Choice)}
     return chosen(lot_packages(lot), choices)
-
-
-def lot_packages(lot: TenderLot) -> list[Package]:
-    """The lot's work packages before any choice of the user (the groupement form offers those choices): its
-    readable CPV codes, the main CPV when it lists none."""
-    codes = [r.code.strip() for r in lot.requirements if r.kind == "cpv"] or [(lot.main_cpv or "").strip()]
-    return work_packages([c for c in codes if is_cpv_code(c)])
 
 
 def _lot_place(tender: Tender, lot: TenderLot, communes: dict[str, Commune], warnings: list[str]) -> Commune:

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.reference.cpv import DIVISION_DIGITS, significant
+from app.reference.cpv import DIVISION_DIGITS, is_cpv_code, significant
 
 MAIN_SHARE_PCT = 60  # documented above and in docs/SOLVER.md: weights 3n (main) and 2 (each of n others)
 
@@ -71,6 +71,14 @@ def work_packages(codes: Sequence[str]) -> list[Package]:
             below = next((t for t in trades if t.startswith(significant(code))), trades[0])
             covers[below].append(code)
     return [Package(code, tuple(covers[code])) for code in trades]
+
+
+def lot_packages(lot) -> list[Package]:
+    """A tender lot's packages before any choice of the user (the groupement form offers those choices): its
+    readable CPV requirements, its main CPV when it lists none. ``lot``: a ``TenderLot`` (its ``requirements``
+    with ``kind`` and ``code``, its ``main_cpv``)."""
+    codes = [r.code.strip() for r in lot.requirements if r.kind == "cpv"] or [(lot.main_cpv or "").strip()]
+    return work_packages([c for c in codes if is_cpv_code(c)])
 
 
 def _folded_into_another(code: str, codes: list[str]) -> bool:

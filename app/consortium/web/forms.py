@@ -23,8 +23,8 @@ from app.bounds import Range
 from app.companies.identifiers import normalise_siret
 from app.companies.models import Company
 from app.consortium.request import DEFAULT_MAX_MEMBERS, DEFAULT_RADIUS_KM, MAX_MEMBERS_LIMIT, Form, Request
-from app.consortium.selection.lots import lot_label, lot_packages
-from app.consortium.selection.packages import CHOICE_LABELS, Choice, Package
+from app.consortium.selection.lots import lot_label
+from app.consortium.selection.packages import CHOICE_LABELS, Choice, Package, lot_packages
 from app.errors import DomainError
 from app.forms import FrenchForm
 from app.tenders.models import Tender, TenderLot
