@@ -4,11 +4,13 @@
 
 Needs ``pdftoppm`` (Debian package poppler-utils). Renders the sample pack of ``tests.document_samples`` (a draft:
 the « PROJET » mark shows) and writes dc1.png, dc2.png, convention-conjoint.png, convention-solidaire.png, dc4.png
-and summary.png."""
+and summary.png, and convention-annexe.png: the convention's page where its tableau de répartition starts (the
+split the members sign)."""
 
 from __future__ import annotations
 
 import argparse
+import io
 import shutil
 import subprocess
 import tempfile
@@ -32,15 +34,28 @@ def previews() -> dict[str, Callable[[], bytes]]:
         "convention-solidaire": lambda: rendering.convention(solidaire),
         "dc4": lambda: rendering.dc4(conjoint, conjoint.subcontractors[0]),
         "summary": lambda: rendering.summary(conjoint),
+        "convention-annexe": lambda: rendering.convention(conjoint),
     }
 
 
-def first_page_png(pdftoppm: str, pdf: bytes, target: Path, dpi: int) -> None:
-    """``target`` (a .png path) gets the first page of ``pdf`` at ``dpi``."""
+# The page a preview shows, found by a text it carries (the first page otherwise).
+PAGE_WITH = {"convention-annexe": "Tableau de répartition des prestations et des prix"}
+
+
+def page_with(pdf: bytes, text: str) -> int:
+    """The 1-based number of the first page of ``pdf`` whose text contains ``text``."""
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return next(i for i, page in enumerate(pages, start=1) if text in " ".join(page.extract_text().split()))
+
+
+def page_png(pdftoppm: str, pdf: bytes, target: Path, dpi: int, page: int = 1) -> None:
+    """``target`` (a .png path) gets page ``page`` of ``pdf`` at ``dpi``."""
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "document.pdf"
         source.write_bytes(pdf)
-        command = [pdftoppm, "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile"]
+        command = [pdftoppm, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile"]
         subprocess.run([*command, str(source), str(target.with_suffix(""))], check=True)  # noqa: S603 (our own paths)
 
 
@@ -56,7 +71,8 @@ def main() -> None:
     for name, render in previews().items():
         start = time.perf_counter()
         pdf = render()
-        first_page_png(pdftoppm, pdf, args.out / f"{name}.png", args.dpi)
+        page = page_with(pdf, PAGE_WITH[name]) if name in PAGE_WITH else 1
+        page_png(pdftoppm, pdf, args.out / f"{name}.png", args.dpi, page)
         print(f"{name}.png: {len(pdf) / 1024:.0f} KiB PDF rendered in {time.perf_counter() - start:.2f} s")
 
 
