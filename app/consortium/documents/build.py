@@ -7,7 +7,9 @@ around them. It is a draft until every member accepted the split in force and ev
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -115,21 +117,12 @@ def _rows(
     found: dict[int, list[Row]] = {}
     for line in lines:
         company, lot, amount = companies[line.company_id], lots[line.lot_id], euros_of_cents(line.amount_cents)
-        vat = vat_of(amount)
         subcontractor = subcontractors.get(line.subcontractor_id or 0)
+        share = round(float(100 * amount / whole), 2) if amount is not None and whole else None
+        role = roles.get(line.company_id, MemberRole.CO_CONTRACTOR)
         found.setdefault(line.company_id, []).append(
-            Row(
-                siret=company.siret,
-                member=company.display_name,
-                role=roles.get(line.company_id, MemberRole.CO_CONTRACTOR),
-                lot=lot.lot_id,
-                lot_title=lot.title,
-                code=line.requirement,
-                label=labels.get(line.requirement, line.requirement),
-                amount_ht=amount,
-                vat=vat,
-                amount_ttc=None if amount is None or vat is None else amount + vat,
-                share_pct=round(float(100 * amount / whole), 2) if amount is not None and whole else None,
+            replace(
+                _row(company, role, lot, line.requirement, labels, amount, share_pct=share),
                 subcontractor=subcontractor.display_name if subcontractor else None,
                 subcontracted_ht=euros_of_cents(line.subcontracted_cents) if subcontractor else None,
             )
@@ -163,19 +156,33 @@ def _subcontracts(
 
 def _part_row(company: Company, lot: TenderLot, line: Line, labels: dict[str, str]) -> Row:
     amount = euros_of_cents(line.subcontracted_cents)
+    return _row(company, MemberRole.SUBCONTRACTOR, lot, line.requirement, labels, amount, share_pct=None)
+
+
+def _row(
+    company: Company,
+    role: MemberRole,
+    lot: TenderLot,
+    requirement: str,
+    labels: dict[str, str],
+    amount: Decimal | None,
+    *,
+    share_pct: float | None,
+) -> Row:
+    """One line of a split table: HT, its VAT and TTC (« à définir » when the amount is)."""
     vat = vat_of(amount)
     return Row(
         siret=company.siret,
         member=company.display_name,
-        role=MemberRole.SUBCONTRACTOR,
+        role=role,
         lot=lot.lot_id,
         lot_title=lot.title,
-        code=line.requirement,
-        label=labels.get(line.requirement, line.requirement),
+        code=requirement,
+        label=labels.get(requirement, requirement),
         amount_ht=amount,
         vat=vat,
         amount_ttc=None if amount is None or vat is None else amount + vat,
-        share_pct=None,
+        share_pct=share_pct,
     )
 
 

@@ -91,7 +91,7 @@ class Row:
     role: MemberRole
     lot: str  # lot number
     lot_title: str
-    code: str  # CPV code or certification
+    code: str  # the work package's CPV code (a certification is never a line: ``Qualification``)
     label: str  # what the code means, in French
     amount_ht: Decimal | None
     vat: Decimal | None
