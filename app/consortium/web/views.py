@@ -230,6 +230,7 @@ def move(groupement_id: int, target: str) -> Response:
         status = GroupementStatus(target)
     except ValueError:
         abort(404)
+
     def action(session, g):
         if status is GroupementStatus.SUBMITTED:  # the pieces still missing refuse it, unless « déposer quand même »
             check_before_submission(session, g, current_user, request.form.get("deposer_quand_meme") == "oui")
